@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace StressVm.Cli;
+
+/// <summary>Builds the root command. Exit codes: 0 nothing found, 1 a bug was found, 2 bad usage or bad input.</summary>
+public static class CliApp
+{
+    public const int ExitOk = 0;
+    public const int ExitBugFound = 1;
+    public const int ExitBadInput = 2;
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "StressVm: a deterministic, actor-based stress tester for the Linux kernel's memory-management fault paths.\n" +
+            "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input.");
+        // Commands register here, one file each under Commands/.
+        return root;
+    }
+
+    public static int Run(string[] args)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"stressvm: {e.Message}");
+            Console.Error.WriteLine("Run 'stressvm --help' for usage.");
+            return ExitBadInput;
+        }
+        return parse.Invoke();
+    }
+}
