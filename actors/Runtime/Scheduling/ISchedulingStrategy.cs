@@ -1,0 +1,23 @@
+namespace StressVm.Runtime;
+
+/// <summary>
+/// Decides the interleaving: which enabled actor steps next, and the value of every random choice a
+/// model makes. One small class per strategy; the system records every decision it makes.
+/// </summary>
+public interface ISchedulingStrategy
+{
+    /// <summary>Short name for reports and schedule headers ("random", "pct(3)", "replay").</summary>
+    string Name { get; }
+
+    /// <summary>Starts a run: re-seeds from <paramref name="seed"/> (no allocation in steady state).</summary>
+    void Prepare(ulong seed);
+
+    /// <summary>Returns the id of the actor to step, one of <paramref name="enabled"/> (never empty).</summary>
+    int NextActor(ReadOnlySpan<int> enabled, int step);
+
+    /// <summary>Returns a value in [0, bound) for a model's random choice.</summary>
+    int NextValue(int bound);
+}
+
+/// <summary>Thrown by a replaying strategy when the run no longer matches the schedule.</summary>
+public sealed class ReplayDivergedException(string message) : Exception(message);
