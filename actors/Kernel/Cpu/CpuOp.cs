@@ -1,0 +1,24 @@
+namespace StressVm.Kernel;
+
+/// <summary>One instruction of a CPU's program.</summary>
+public enum OpKind : byte { Load, Store, Munmap, MadviseDontneed, MprotectRead, MprotectWrite }
+
+/// <summary>An instruction: a user access to one page, or a syscall over [Vpn, Vpn + Pages).</summary>
+public readonly record struct CpuOp(OpKind Kind, int Vpn, int Pages = 1)
+{
+    public static CpuOp Load(int vpn) => new(OpKind.Load, vpn);
+    public static CpuOp Store(int vpn) => new(OpKind.Store, vpn);
+    public static CpuOp Munmap(int vpn, int pages) => new(OpKind.Munmap, vpn, pages);
+    public static CpuOp Dontneed(int vpn, int pages) => new(OpKind.MadviseDontneed, vpn, pages);
+    public static CpuOp Mprotect(int vpn, int pages, bool write) => new(write ? OpKind.MprotectWrite : OpKind.MprotectRead, vpn, pages);
+
+    public override string ToString() => Kind switch
+    {
+        OpKind.Load => $"load {Vpn:x}",
+        OpKind.Store => $"store {Vpn:x}",
+        OpKind.Munmap => $"munmap {Vpn:x}+{Pages}",
+        OpKind.MadviseDontneed => $"madvise(DONTNEED) {Vpn:x}+{Pages}",
+        OpKind.MprotectRead => $"mprotect(RO) {Vpn:x}+{Pages}",
+        _ => $"mprotect(RW) {Vpn:x}+{Pages}",
+    };
+}

@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using StressVm.Runtime;
+
+namespace StressVm.Kernel;
+
+/// <summary>
+/// An actor that runs kernel code (a CPU, a writeback thread, a driver's worker): "current". It owns the
+/// per-task objects kernel code needs (lock request, mmu_gather, flush request), so nothing is allocated
+/// per step. Every lock acquisition is an Ask to the lock's owner: a scheduling point.
+/// </summary>
+public abstract class KernelActor : Actor
+{
+    private readonly LockRequest _lockReq = new();
+    private readonly VmaLockRequest _vmaReq = new();
+    private readonly ShootdownRequest _flush = new();
+
+    protected KernelActor(KernelState k) => K = k;
+
+    public KernelState K { get; }
+
+    /// <summary>This task's mmu_gather (on the kernel stack in C).</summary>
+    public MmuGather Gather { get; } = new();
+
+    /// <summary>Scratch list for syscalls that collect VMAs.</summary>
+    internal List<Vma> ScratchVmas { get; } = new();
+
+    public WalkRecord Walk { get; } = new();
+    public ZapRecord Zap { get; } = new();
+
+    public int ActorId => Self.Id;
+
+    /// <summary>The mm whose TLB this actor's CPU caches (null for kernel threads: lazy TLB).</summary>
+    public virtual MmStruct? ActiveMm => null;
+
+    /// <summary>spin_lock / mutex_lock / down_read / down_write: await the grant.</summary>
+    public AskAwaitable<LockReply> Lock(LockState l, LockMode mode = LockMode.Write)
+    {
+        _lockReq.Lock = l;
+        _lockReq.Mode = mode;
+        return Ask<LockReply>(l.Owner!.Self, _lockReq);
+    }
+
+    /// <summary>A trylock: the reply says whether it was granted.</summary>
+    public AskAwaitable<LockReply> TryLock(LockState l, LockMode mode) => Lock(l, mode);
+
+    public void Unlock(LockState l) => l.Release(ActorId);
+
+    /// <summary>pte_offset_map_lock(): take the PTL of the table holding <paramref name="vpn"/>.</summary>
+    public AskAwaitable<LockReply> PteLock(MmStruct mm, int vpn) => Lock(mm.TableOf(vpn).Ptl);
+
+    public void PteUnlock(MmStruct mm, int vpn) => Unlock(mm.TableOf(vpn).Ptl);
+
+    /// <summary>folio_lock().</summary>
+    public AskAwaitable<LockReply> FolioLock(Frame f) => Lock(f.PageLock);
+
+    /// <summary>folio_unlock().</summary>
+    public void FolioUnlock(Frame f) => Unlock(f.PageLock);
+
+    public bool HoldsFolioLock(Frame f) => f.PageLock.Writer == ActorId;
+
+    /// <summary>vma_start_read(): a trylock, answered Locked, Busy or Detached.</summary>
+    public AskAwaitable<VmaLockReply> VmaStartRead(Vma vma)
+    {
+        _vmaReq.Vma = vma;
+        _vmaReq.Write = false;
+        return Ask<VmaLockReply>(K.VmaLocks.Self, _vmaReq);
+    }
+
+    /// <summary>vma_start_write(): waits until the VMA's readers have drained.</summary>
+    public AskAwaitable<VmaLockReply> VmaStartWrite(Vma vma)
+    {
+        _vmaReq.Vma = vma;
+        _vmaReq.Write = true;
+        return Ask<VmaLockReply>(K.VmaLocks.Self, _vmaReq);
+    }
+
+    public void VmaEndRead(Vma vma) => K.VmaLocks.EndRead(vma);
+
+    /// <summary>
+    /// flush_tlb_mm_range(): flush the local TLB, then IPI every other CPU of the mm and wait for all acks.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask FlushTlbRange(MmStruct mm, int start, int end)
+    {
+        K.Flushes++;
+        if (ActiveMm == mm) LocalFlush(start, end);
+        _flush.Mm = mm;
+        _flush.Start = start;
+        _flush.End = end;
+        _flush.Initiator = ActorId;
+        if (IsTracing) TraceEvent("flush_tlb_mm_range", _flush.ToString());
+        await Ask<ShootdownDone>(K.Shootdown.Self, _flush);
+    }
+
+    /// <summary>flush_tlb_page().</summary>
+    public ValueTask FlushTlbPage(MmStruct mm, int vpn) => FlushTlbRange(mm, vpn, vpn + 1);
+
+    protected virtual void LocalFlush(int start, int end) { }
+
+    /// <summary>A span on this actor's lane, built only when tracing.</summary>
+    public void Begin(string name, string? detail = null)
+    {
+        if (IsTracing) BeginSpan(name, detail);
+    }
+
+    public void End(string name, string? detail = null)
+    {
+        if (IsTracing) EndSpan(name, detail);
+    }
+
+    public void Event(string name, string? detail = null)
+    {
+        if (IsTracing) TraceEvent(name, detail);
+    }
+
+    public bool Tracing => IsTracing;
+}

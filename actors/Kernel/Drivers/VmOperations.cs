@@ -1,0 +1,33 @@
+namespace StressVm.Kernel;
+
+/// <summary>
+/// vm_operations_struct: the seam for drivers. Hooks run in the faulting actor (usually a CPU) and may
+/// await locks through <paramref name="cur"/>. Has* tells the core which hooks exist (a NULL pointer in C).
+/// </summary>
+public abstract class VmOperations
+{
+    public abstract string Name { get; }
+
+    public virtual bool HasFault => false;
+    public virtual bool HasPageMkwrite => false;
+    public virtual bool HasPfnMkwrite => false;
+    public virtual bool HasMapPages => false;
+
+    /// <summary>-&gt;fault: set vmf.Page (with a reference), return LOCKED if it locked the page.</summary>
+    public virtual ValueTask<VmFault> Fault(KernelActor cur, Vmf vmf) => new(VmFault.SigBus);
+
+    /// <summary>-&gt;page_mkwrite: the page is about to become writable (no PTL, no page lock held).</summary>
+    public virtual ValueTask<VmFault> PageMkwrite(KernelActor cur, Vmf vmf) => new(VmFault.None);
+
+    /// <summary>-&gt;pfn_mkwrite: as page_mkwrite for PTEs without a struct page (VM_PFNMAP/VM_MIXEDMAP).</summary>
+    public virtual ValueTask<VmFault> PfnMkwrite(KernelActor cur, Vmf vmf) => new(VmFault.None);
+
+    /// <summary>-&gt;map_pages: fault-around over [startVpn, endVpn); NOPAGE iff vmf.Vpn got mapped.</summary>
+    public virtual ValueTask<VmFault> MapPages(KernelActor cur, Vmf vmf, int startVpn, int endVpn) => new(VmFault.None);
+
+    /// <summary>At mmap time, before any fault (remap_pfn_range and the like).</summary>
+    public virtual void Populate(KernelState k, Vma vma) { }
+
+    /// <summary>-&gt;close, from remove_vma().</summary>
+    public virtual void Close(KernelActor cur, Vma vma) { }
+}

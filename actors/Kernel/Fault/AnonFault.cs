@@ -1,0 +1,44 @@
+using System.Runtime.CompilerServices;
+
+namespace StressVm.Kernel;
+
+/// <summary>do_anonymous_page() (mm/memory.c): the zero page for reads, a fresh page for writes.</summary>
+public static class AnonFault
+{
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<VmFault> DoAnonymousPage(KernelActor cur, Vmf vmf)
+    {
+        var k = cur.K;
+        var mm = vmf.Mm;
+        if (!vmf.Write)
+        {
+            // Map the shared zero page: special, read-only.
+            await cur.PteLock(mm, vmf.Vpn);
+            FaultEntry.VmaUse(cur, vmf.Vma);
+            if (!k.Knobs.FaultSkipPteRecheck && !mm.GetPte(vmf.Vpn).IsNone)
+            {
+                cur.PteUnlock(mm, vmf.Vpn); // vmf_pte_changed(): someone else mapped it
+                return VmFault.None;
+            }
+            mm.SetPte(vmf.Vpn, new Pte { Present = true, Pfn = k.ZeroPage.Pfn, Special = true, Young = true }, cur.ActorId);
+            cur.PteUnlock(mm, vmf.Vpn);
+            return VmFault.None;
+        }
+        // vmf_anon_prepare() (anon_vma assumed prepared); alloc_anon_folio(): no lock held.
+        var folio = k.AllocFrame(FrameKind.Normal);
+        folio.Anon = true;
+        folio.Refcount = 1;
+        await cur.PteLock(mm, vmf.Vpn);
+        FaultEntry.VmaUse(cur, vmf.Vma);
+        if (!k.Knobs.FaultSkipPteRecheck && !mm.GetPte(vmf.Vpn).IsNone)
+        {
+            cur.PteUnlock(mm, vmf.Vpn);
+            k.FolioPut(folio, cur.ActorId);
+            return VmFault.None;
+        }
+        k.FolioAddRmap(folio); // folio_add_new_anon_rmap
+        mm.SetPte(vmf.Vpn, new Pte { Present = true, Pfn = folio.Pfn, Write = vmf.Vma.IsWritable, Dirty = true, Young = true }, cur.ActorId);
+        cur.PteUnlock(mm, vmf.Vpn);
+        return VmFault.None;
+    }
+}

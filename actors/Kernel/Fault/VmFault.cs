@@ -1,0 +1,21 @@
+namespace StressVm.Kernel;
+
+/// <summary>vm_fault_t bits (include/linux/mm_types.h).</summary>
+[Flags]
+public enum VmFault
+{
+    None = 0,
+    Oom = 0x1,
+    SigBus = 0x2,
+    Major = 0x4,
+    HwPoison = 0x10,
+    SigSegv = 0x40,
+    NoPage = 0x100,
+    Locked = 0x200,
+    Retry = 0x400,
+    Completed = 0x4000,
+    Error = Oom | SigBus | SigSegv | HwPoison,
+}
+
+/// <summary>How a user access ended: done, or a signal.</summary>
+public enum AccessOutcome : byte { Done, SigSegv, SigBus, Livelock }

@@ -1,0 +1,44 @@
+using StressVm.Runtime;
+
+namespace StressVm.Kernel;
+
+/// <summary>
+/// The actor that grants a family of locks (mmap_lock, the PTLs, page locks, i_mmap_rwsem). Handling a
+/// request is a scheduling step of its own, so every acquisition is an interleaving point.
+/// </summary>
+public sealed class LockOwner : Actor
+{
+    private readonly List<LockState> _locks = new();
+
+    public LockOwner()
+    {
+        Receive<LockRequest>(OnRequest);
+    }
+
+    /// <summary>Registers a lock this actor grants (for deadlock reports).</summary>
+    public void Own(LockState l)
+    {
+        l.Owner = this;
+        if (!_locks.Contains(l)) _locks.Add(l);
+    }
+
+    public void ClearOwned() => _locks.Clear();
+
+    private void OnRequest(LockRequest req)
+    {
+        var sender = Sender;
+        if (req.Lock.TryAcquire(sender.Id, req.Mode, sender, out bool queued))
+            sender.Tell(LockReply.Granted, Self);
+        else if (!queued)
+            sender.Tell(LockReply.Busy, Self);
+    }
+
+    protected override bool TryReset() => true;
+
+    protected override ActorRef HolderFor(ActorRef waiter)
+    {
+        foreach (var l in _locks)
+            if (l.IsWaiting(waiter.Id) && l.Holders.Count > 0) return System.RefOf(l.Holders[0]);
+        return ActorRef.Nobody;
+    }
+}

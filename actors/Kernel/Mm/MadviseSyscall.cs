@@ -1,0 +1,61 @@
+using System.Runtime.CompilerServices;
+
+namespace StressVm.Kernel;
+
+/// <summary>
+/// madvise(MADV_DONTNEED) (mm/madvise.c): MADVISE_VMA_READ_LOCK mode: tlb_gather_mmu, the VMA read lock
+/// (mmap_lock read as fallback), zap_page_range_single_batched, unlock, tlb_finish_mmu. Two of these on
+/// one range run concurrently (B10).
+/// </summary>
+public static class MadviseSyscall
+{
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public static async ValueTask Dontneed(KernelActor cur, MmStruct mm, int start, int end)
+    {
+        var k = cur.K;
+        var zap = cur.Zap;
+        zap.Mm = mm;
+        zap.Start = start;
+        zap.End = end;
+        zap.StartedAt = ++k.Clock;
+        zap.Syscall = "madvise(MADV_DONTNEED)";
+        cur.Begin("madvise", $"DONTNEED [{start:x}-{end:x})");
+        var tlb = cur.Gather;
+        MmuGatherOps.TlbGatherMmu(tlb, mm); // madvise_init_tlb
+        // try_vma_read_lock() -> lock_vma_under_rcu(mm, start)
+        Vma? locked = null;
+        while (true)
+        {
+            var vma = mm.FindVma(start);
+            if (vma is null) break;
+            var r = await cur.VmaStartRead(vma);
+            if (r == VmaLockReply.Detached) continue;
+            if (r == VmaLockReply.Busy) break;
+            if (!vma.Contains(start) || end > vma.End) // range not within one VMA: fall back
+            {
+                cur.VmaEndRead(vma);
+                break;
+            }
+            locked = vma;
+            break;
+        }
+        if (locked is not null)
+        {
+            if (!locked.IsPfnMap) await ZapPteRange.UnmapSingleVma(cur, tlb, locked, start, end).ConfigureAwait(false);
+            cur.VmaEndRead(locked);
+        }
+        else
+        {
+            await cur.Lock(mm.MmapLock, LockMode.Read);
+            var vmas = cur.ScratchVmas;
+            vmas.Clear();
+            foreach (var v in mm.Vmas)
+                if (v.Start < end && v.End > start && !v.IsPfnMap) vmas.Add(v); // madvise_dontneed_free_valid_vma
+            foreach (var v in vmas) await ZapPteRange.UnmapSingleVma(cur, tlb, v, start, end).ConfigureAwait(false);
+            cur.Unlock(mm.MmapLock);
+        }
+        await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false); // madvise_finish_tlb
+        cur.End("madvise");
+        k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap));
+    }
+}

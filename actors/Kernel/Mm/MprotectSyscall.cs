@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+
+namespace StressVm.Kernel;
+
+/// <summary>
+/// mprotect(2) (mm/mprotect.c), whole VMAs only: mmap_lock for write, vma_start_write, new vm_flags,
+/// change_protection() write-protecting present PTEs under their PTL through an mmu_gather, flush.
+/// </summary>
+public static class MprotectSyscall
+{
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public static async ValueTask Mprotect(KernelActor cur, MmStruct mm, int start, int end, bool write)
+    {
+        var k = cur.K;
+        cur.Begin("mprotect", $"[{start:x}-{end:x}) {(write ? "RW" : "RO")}");
+        await cur.Lock(mm.MmapLock, LockMode.Write);
+        mm.MmLockSeq++;
+        var vmas = cur.ScratchVmas;
+        vmas.Clear();
+        foreach (var v in mm.Vmas)
+            if (v.Start < end && v.End > start) vmas.Add(v);
+        var tlb = cur.Gather;
+        MmuGatherOps.TlbGatherMmu(tlb, mm);
+        foreach (var v in vmas)
+        {
+            await cur.VmaStartWrite(v);
+            if (write)
+            {
+                v.Flags |= VmFlags.Write;
+                v.ReadOnlyCommitted = false;
+                continue; // upgrades happen lazily, by write faults
+            }
+            v.Flags &= ~VmFlags.Write;
+            for (int vpn = v.Start; vpn < v.End; vpn++)
+            {
+                if (!mm.GetPte(vpn).Present) continue;
+                await cur.PteLock(mm, vpn);
+                var pte = mm.GetPte(vpn);
+                if (pte.Present && pte.Write)
+                {
+                    pte.Write = false;
+                    mm.SetPte(vpn, pte, cur.ActorId);
+                    tlb.RemoveTlbEntry(vpn);
+                }
+                cur.PteUnlock(mm, vpn);
+            }
+        }
+        await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
+        mm.MmLockSeq++; // mmap_write_unlock -> vma_end_write_all
+        cur.Unlock(mm.MmapLock);
+        if (!write) foreach (var v in vmas) v.ReadOnlyCommitted = true;
+        cur.End("mprotect");
+    }
+}

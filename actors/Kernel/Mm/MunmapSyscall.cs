@@ -1,0 +1,61 @@
+using System.Runtime.CompilerServices;
+
+namespace StressVm.Kernel;
+
+/// <summary>
+/// munmap(2) in the order of A4 (__vm_munmap -&gt; do_vmi_align_munmap): mmap_lock for write; write-lock and
+/// detach the VMAs and take them out of the tree; downgrade; zap; unlink from i_mmap; tlb_finish_mmu
+/// (flush, then free); remove_vma.
+/// </summary>
+public static class MunmapSyscall
+{
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public static async ValueTask VmMunmap(KernelActor cur, MmStruct mm, int start, int end)
+    {
+        var k = cur.K;
+        var zap = cur.Zap;
+        zap.Mm = mm;
+        zap.Start = start;
+        zap.End = end;
+        zap.StartedAt = ++k.Clock;
+        zap.Syscall = "munmap";
+        cur.Begin("munmap", $"[{start:x}-{end:x})");
+        await cur.Lock(mm.MmapLock, LockMode.Write); // mmap_write_lock_killable
+        mm.MmLockSeq++;                                // mm_lock_seqcount_begin
+        // vms_gather_munmap_vmas(): whole VMAs only (no __split_vma in the model).
+        var vmas = cur.ScratchVmas;
+        vmas.Clear();
+        foreach (var v in mm.Vmas)
+            if (v.Start < end && v.End > start) vmas.Add(v);
+        foreach (var v in vmas)
+        {
+            await cur.VmaStartWrite(v); // waits for in-flight VMA-locked faults
+            v.Detached = true;          // vma_mark_detached
+        }
+        foreach (var v in vmas) mm.Vmas.Remove(v); // vma_iter_clear_gfp: invisible to lookups
+        // vms_complete_munmap_vmas(): mmap_write_downgrade ends every VMA write lock (vma_end_write_all).
+        mm.MmLockSeq++;
+        mm.MmapLock.Downgrade(cur.ActorId);
+        // unmap_region()
+        var tlb = cur.Gather;
+        MmuGatherOps.TlbGatherMmu(tlb, mm);
+        foreach (var v in vmas) await ZapPteRange.UnmapSingleVma(cur, tlb, v, start, end).ConfigureAwait(false);
+        // free_pgtables() -> unlink_file_vma_batch(): the VMA leaves i_mmap after its PTEs are cleared.
+        foreach (var v in vmas)
+        {
+            if (v.Mapping is null) continue;
+            await cur.Lock(v.Mapping.IMmapRwsem, LockMode.Write);
+            v.Mapping.IMmap.Remove(v);
+            cur.Unlock(v.Mapping.IMmapRwsem);
+        }
+        await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
+        foreach (var v in vmas) // remove_vma(): ->close, vm_area_free
+        {
+            v.Ops?.Close(cur, v);
+            v.Freed = true;
+        }
+        cur.Unlock(mm.MmapLock); // mmap_read_unlock
+        cur.End("munmap");
+        k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap));
+    }
+}

@@ -1,0 +1,25 @@
+namespace StressVm.Kernel;
+
+/// <summary>What a model step reports to the oracles.</summary>
+public enum EventKind : byte
+{
+    /// <summary>A load (Flag false) or store (Flag true) reached Frame through a TLB entry or a walk.</summary>
+    Access,
+    /// <summary>A present PTE was written for Frame.</summary>
+    PteInstalled,
+    /// <summary>Frame went back to the allocator.</summary>
+    FrameFreed,
+    /// <summary>The fault path dereferenced a VMA (Object).</summary>
+    VmaUse,
+    /// <summary>A write-protect walk (Object: WalkRecord) returned.</summary>
+    WalkDone,
+    /// <summary>munmap/madvise (Object: ZapRecord) returned to user space.</summary>
+    ZapDone,
+    /// <summary>A WARN_ON condition in the kernel code (Detail).</summary>
+    Warn,
+    /// <summary>A fault was retried past the bound (Detail).</summary>
+    Livelock,
+}
+
+/// <summary>One event; small and allocation-free except for the optional detail.</summary>
+public readonly record struct KernelEvent(EventKind Kind, int Actor, Frame? Frame, int Vpn, object? Object = null, bool Flag = false, string? Detail = null);

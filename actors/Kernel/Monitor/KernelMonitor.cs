@@ -1,0 +1,173 @@
+using StressVm.Runtime;
+
+namespace StressVm.Kernel;
+
+/// <summary>
+/// The kernel oracles, kept apart from the model: after every step they look only at what the step
+/// reported (accesses, PTE writes, frees, finished walks and syscalls, touched frames); at the end they
+/// check mapcounts and lost writes over the final state.
+/// </summary>
+public sealed class KernelMonitor : ISafetyMonitor
+{
+    private readonly KernelState _k;
+
+    public KernelMonitor(KernelState k) => _k = k;
+
+    public void Reset() => _k.ClearEvents();
+
+    public Violation? AfterStep(ActorSystem system, int step, int actor)
+    {
+        var k = _k;
+        if (k.EventCount == 0 && k.Touched.Count == 0) return null;
+        Violation? v = null;
+        var events = k.Events;
+        for (int i = 0; i < events.Length && v is null; i++) v = Check(system, step, in events[i]);
+        if (v is null)
+        {
+            var touched = k.Touched;
+            for (int i = 0; i < touched.Count && v is null; i++) v = CheckCounts(system, step, actor, touched[i]);
+        }
+        k.ClearEvents();
+        return v;
+    }
+
+    private Violation? Check(ActorSystem sys, int step, in KernelEvent e)
+    {
+        string who = sys.NameOf(e.Actor);
+        switch (e.Kind)
+        {
+            case EventKind.Access:
+            {
+                var f = e.Frame!;
+                string what = $"{(e.Flag ? "store" : "load")} at {e.Vpn:x} through {(e.Detail is null ? "a page walk" : "a TLB entry")}";
+                if (f.Freed)
+                    return V(Invariants.UseAfterFree, step, who, $"{who}: {what} reached freed frame {f}");
+                if (!e.Flag) return null;
+                if (f.Kind == FrameKind.Zero)
+                    return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote the shared zero page");
+                var vma = ((MmStruct)e.Object!).FindVma(e.Vpn);
+                if (vma is not null && !vma.IsWritable && vma.ReadOnlyCommitted)
+                    return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote {f} in {vma.Name}, read-only since mprotect returned");
+                return null;
+            }
+            case EventKind.PteInstalled:
+                if (e.Frame!.Freed)
+                    return V(Invariants.UseAfterFree, step, who, $"{who}: PTE at {e.Vpn:x} installed for freed frame {e.Frame}");
+                return null;
+            case EventKind.FrameFreed:
+                if (e.Frame!.PteMaps > 0)
+                    return V(Invariants.Refcount, step, who, $"{who}: frame {e.Frame} freed while {e.Frame.PteMaps} PTE(s) still map it");
+                return null;
+            case EventKind.VmaUse:
+            {
+                var vma = (Vma)e.Object!;
+                if (vma.Detached || vma.Freed)
+                    return V(Invariants.UseAfterFree, step, who,
+                        $"{who}: the fault path used VMA {vma.Name} after munmap {(vma.Freed ? "freed" : "detached")} it (it holds no VMA lock on it)");
+                return null;
+            }
+            case EventKind.WalkDone:
+                return CheckWalk(sys, step, who, (WalkRecord)e.Object!);
+            case EventKind.ZapDone:
+                return CheckZap(sys, step, who, (ZapRecord)e.Object!);
+            case EventKind.Warn:
+                return V(Invariants.KernelWarn, step, who, $"{who}: {e.Detail}{(e.Frame is null ? "" : $" (frame {e.Frame})")}");
+            case EventKind.Livelock:
+                return V(Invariants.Livelock, step, who, $"{who}: {e.Detail}");
+        }
+        return null;
+    }
+
+    /// <summary>After a write-protect walk returns, no CPU may still write through a PTE it cleaned.</summary>
+    private static Violation? CheckWalk(ActorSystem sys, int step, string who, WalkRecord w)
+    {
+        foreach (var (mm, vpn, oldId) in w.Cleaned)
+        {
+            foreach (var cpu in mm.Cpus)
+            {
+                int i = cpu.Tlb.Find(vpn);
+                if (i < 0) continue;
+                ref var t = ref cpu.Tlb[i];
+                if (t.PteId == oldId && t.Write && t.Dirty)
+                    return V(Invariants.StaleWritableTlb, step, who,
+                        $"{who}: {w.Walker}({w.Frame}) returned but {sys.NameOf(cpu.ActorId)} still has a writable TLB entry for {vpn:x} (pfn {t.Pfn}); actors: {who}, {sys.NameOf(cpu.ActorId)}");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// When munmap/madvise returns, no CPU may still hold a writable translation into the range that was
+    /// cached before the call began and no longer matches a PTE.
+    /// </summary>
+    private static Violation? CheckZap(ActorSystem sys, int step, string who, ZapRecord z)
+    {
+        var mm = z.Mm;
+        foreach (var cpu in mm.Cpus)
+        {
+            var tlb = cpu.Tlb;
+            for (int i = 0; i < tlb.Count; i++)
+            {
+                ref var t = ref tlb[i];
+                if (t.Vpn < z.Start || t.Vpn >= z.End || !t.Write || !t.Dirty || t.FilledAt >= z.StartedAt) continue;
+                var now = mm.GetPte(t.Vpn);
+                if (now.Present && now.Id == t.PteId) continue;
+                return V(Invariants.StaleWritableTlb, step, who,
+                    $"{who}: {z.Syscall} [{z.Start:x}-{z.End:x}) returned but {sys.NameOf(cpu.ActorId)} still has a writable TLB entry for {t.Vpn:x} (pfn {t.Pfn}); actors: {who}, {sys.NameOf(cpu.ActorId)}");
+            }
+        }
+        return null;
+    }
+
+    private static Violation? CheckCounts(ActorSystem sys, int step, int actor, Frame f)
+    {
+        if (!f.IsRefcounted) return null;
+        string who = sys.NameOf(actor);
+        if (f.Freed)
+            return f.PteMaps > 0 ? V(Invariants.Refcount, step, who, $"{who}: freed frame {f} is mapped by {f.PteMaps} PTE(s)") : null;
+        if (f.Mapcount < f.PteMaps)
+            return V(Invariants.Refcount, step, who, $"{who}: frame {f} has mapcount {f.Mapcount} but {f.PteMaps} PTE(s) map it");
+        int cacheRef = f.Mapping is not null && f.Mapping.Pages[f.Index] == f ? 1 : 0;
+        if (f.Refcount < f.PteMaps + cacheRef)
+            return V(Invariants.Refcount, step, who, $"{who}: frame {f} has refcount {f.Refcount} but {f.PteMaps} PTE(s){(cacheRef > 0 ? " and the page cache" : "")} hold it");
+        return null;
+    }
+
+    public Violation? AtEnd(ActorSystem system)
+    {
+        var k = _k;
+        int step = system.Step;
+        foreach (var f in k.Frames)
+        {
+            if (!f.IsRefcounted || f.Freed) continue;
+            if (f.Mapcount != f.PteMaps)
+                return V(Invariants.Refcount, step, "-", $"at the end frame {f} has mapcount {f.Mapcount} but {f.PteMaps} PTE(s) map it");
+        }
+        foreach (var file in k.Files)
+        {
+            if (!file.Tracked) continue;
+            foreach (var page in file.Pages)
+            {
+                if (page is null || page.Content == page.DiskContent) continue;
+                bool dirty = page.Dirty || AnyDirtyPte(k, page);
+                if (dirty && page.FsPrivate) continue;
+                string why = dirty ? "the page is dirty but the filesystem dropped its page_mkwrite state, so it will not be written"
+                                   : "the page is clean, so it will not be written";
+                return V(Invariants.LostWrite, step, "-",
+                    $"store {page.Content} to {page} was never written back (disk has {page.DiskContent}) and {why}");
+            }
+        }
+        return null;
+    }
+
+    private static bool AnyDirtyPte(KernelState k, Frame page)
+    {
+        foreach (var mm in k.Mms)
+            foreach (var t in mm.Tables)
+                foreach (var p in t.Ptes)
+                    if (p.Present && p.Pfn == page.Pfn && p.Dirty) return true;
+        return false;
+    }
+
+    private static Violation V(string invariant, int step, string actor, string detail) => new(invariant, detail, step, actor);
+}

@@ -1,0 +1,54 @@
+namespace StressVm.Kernel;
+
+/// <summary>
+/// A physical frame (struct page / folio). Content is the value of the last store (stores write unique
+/// values), DiskContent what writeback last copied out. PteMaps is the model's truth (present PTEs that
+/// map it), Mapcount the kernel's rmap accounting: oracles compare the two.
+/// </summary>
+public sealed class Frame
+{
+    public int Pfn;
+    public FrameKind Kind;
+    public long Content;
+    public long DiskContent;
+    public int Refcount;
+    public int Mapcount;
+    public int PteMaps;
+    /// <summary>PG_dirty.</summary>
+    public bool Dirty;
+    public bool Freed;
+    public bool Anon;
+    /// <summary>The filesystem's per-dirty-page state set up by ->page_mkwrite (buffers, NFS write request).</summary>
+    public bool FsPrivate;
+    /// <summary>folio->mapping: null for kernel/device pages and after truncate.</summary>
+    public AddressSpace? Mapping;
+    /// <summary>folio->index in its mapping.</summary>
+    public int Index;
+    /// <summary>folio_lock() state.</summary>
+    public readonly LockState PageLock = new("page", LockKind.Mutex);
+
+    internal void Init(int pfn, FrameKind kind)
+    {
+        Pfn = pfn;
+        Kind = kind;
+        Content = 0;
+        DiskContent = 0;
+        Refcount = 0;
+        Mapcount = 0;
+        PteMaps = 0;
+        Dirty = false;
+        Freed = false;
+        Anon = false;
+        FsPrivate = false;
+        Mapping = null;
+        Index = 0;
+        PageLock.Reset();
+    }
+
+    /// <summary>Reference counting does not apply to special frames (zero page, device PFNs).</summary>
+    public bool IsRefcounted => Kind is FrameKind.Normal;
+
+    public override string ToString() => Mapping is null
+        ? $"pfn {Pfn} ({Kind.ToString().ToLowerInvariant()}{(Anon ? ", anon" : "")})"
+        : $"pfn {Pfn} ({Mapping.Name}[{Index}])";
+}
