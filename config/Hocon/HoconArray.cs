@@ -1,0 +1,13 @@
+namespace StressVm.Config.Hocon;
+
+/// <summary>An array.</summary>
+public sealed class HoconArray : HoconValue
+{
+    public HoconArray(IReadOnlyList<HoconValue> items, ConfigOrigin origin) : base(origin) => Items = items;
+
+    public IReadOnlyList<HoconValue> Items { get; }
+
+    public override string TypeName => "array";
+
+    public override bool IsResolved => Items.All(v => v.IsResolved);
+}
