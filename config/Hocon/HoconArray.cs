@@ -9,5 +9,7 @@ public sealed class HoconArray : HoconValue
 
     public override string TypeName => "array";
 
-    public override bool IsResolved => Items.All(v => v.IsResolved);
+    public override bool IsResolved => _resolved ??= Items.All(v => v.IsResolved);
+
+    private bool? _resolved;
 }

@@ -23,11 +23,14 @@ public sealed class HoconObject : HoconValue
 
     public override string TypeName => "object";
 
-    public override bool IsResolved => _fields.Values.All(v => v.IsResolved);
+    public override bool IsResolved => _resolved ??= _fields.Values.All(v => v.IsResolved);
+
+    private bool? _resolved;
 
     /// <summary>Sets a field, keeping the key's first position. Only used while a tree is being built.</summary>
     internal void Set(string key, HoconValue value)
     {
+        _resolved = null;
         if (!_fields.ContainsKey(key)) _order.Add(key);
         _fields[key] = value;
     }
