@@ -289,7 +289,9 @@ internal sealed class Parser
         while (Peek.Kind is TokenKind.Unquoted or TokenKind.Whitespace)
         {
             var t = Next();
-            if (t.Kind == TokenKind.Unquoted) opener.Append(t.Text);
+            if (t.Kind != TokenKind.Unquoted) continue;
+            if (!t.Text.EndsWith('(')) throw ConfigException.Syntax(t.Origin, t.Describe(), expected);
+            opener.Append(t.Text);
         }
         if (Peek.Kind != TokenKind.Quoted) throw ConfigException.Syntax(Peek.Origin, Peek.Describe(), expected);
         var nameToken = Next();
