@@ -15,6 +15,7 @@ public static class CliApp
             "StressVm: a deterministic, actor-based stress tester for the Linux kernel's memory-management fault paths.\n" +
             "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input.");
         // Commands register here, one file each under Commands/.
+        root.Subcommands.Add(Commands.ConfigCommand.Create());
         return root;
     }
 

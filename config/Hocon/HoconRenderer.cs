@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace StressVm.Config.Hocon;
 
 /// <summary>Writes a resolved tree as JSON or as HOCON text.</summary>
-public static class HoconRenderer
+public static partial class HoconRenderer
 {
     /// <summary>
     /// JSON: numbers as numbers, booleans as booleans, null as null. Strings (including durations and sizes
@@ -48,11 +49,17 @@ public static class HoconRenderer
                 NewLine(sb, indented, depth);
                 sb.Append(']');
                 return;
+            case HoconNumber n when JsonNumber().IsMatch(n.Text):
+                sb.Append(n.Text); // as written, when it is already valid JSON
+                return;
             default:
                 sb.Append(Scalar(v));
                 return;
         }
     }
+
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex JsonNumber();
 
     /// <summary>
     /// HOCON text: nested objects in braces, strings quoted. With <paramref name="origins"/>, each value is
@@ -113,6 +120,7 @@ public static class HoconRenderer
     private static string Scalar(HoconValue v) => v switch
     {
         HoconString s => HoconPath.Quote(s.Value),
+        HoconNumber n when JsonNumber().IsMatch(n.Text) => n.Text,
         HoconNumber n => n.IsInteger ? n.LongValue.ToString(CultureInfo.InvariantCulture) : JsonDouble(n.DoubleValue),
         HoconBoolean b => b.Value ? "true" : "false",
         HoconNull => "null",

@@ -32,7 +32,7 @@ public class ConcatenationTests
     [InlineData("a = ${b} [3]\nb = [1, 2]", """{"a":[1,2,3],"b":[1,2]}""")]
     [InlineData("a = ${b} {y : 2}\nb {x : 1}", """{"a":{"x":1,"y":2},"b":{"x":1}}""")]
     [InlineData("a = \"<\"${b}\">\"\nb = null", """{"a":"<>","b":null}""")]  // substituted null joins as ""
-    [InlineData("a = ${b} is ${c}\nb = true\nc = 1.0", """{"a":"true is 1.0","b":true,"c":1}""")]
+    [InlineData("a = ${b} is ${c}\nb = true\nc = 1.0", """{"a":"true is 1.0","b":true,"c":1.0}""")]
     public void ConcatenationsWithSubstitutions(string hocon, string json) => Same(json, hocon);
 
     [Theory]

@@ -19,7 +19,7 @@ public class SeparatorsTests
 
     [Fact]
     public void JsonDocumentKeepsItsValues() =>
-        Same("""{"a":1,"b":[true,null],"c":{"d":"e"},"f":-2500}""", """{"a":1,"b":[true,null],"c":{"d":"e"},"f":-2.5e3}""");
+        Same("""{"a":1,"b":[true,null],"c":{"d":"e"},"f":-2.5e3}""", """{"a":1,"b":[true,null],"c":{"d":"e"},"f":-2.5e3}""");
 
     [Theory]
     [InlineData("a = 1", """{"a":1}""")]

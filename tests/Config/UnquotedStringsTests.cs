@@ -23,6 +23,8 @@ public class UnquotedStringsTests
     [InlineData("a = 1e5x", """{"a":"1e5x"}""")]
     [InlineData("a = /usr/local/bin", """{"a":"/usr/local/bin"}""")]
     [InlineData("a = x-y_z.w~%()<>;'|", """{"a":"x-y_z.w~%()<>;'|"}""")]
+    [InlineData("a = 007", """{"a":7}""")]                      // JSON output normalises non-JSON number text
+    [InlineData("a = 1.0", """{"a":1.0}""")]                    // valid JSON number text is kept as written
     [InlineData("a = include", """{"a":"include"}""")]
     [InlineData("a = [include]", """{"a":["include"]}""")]
     public void UnquotedText(string hocon, string json) => Same(json, hocon);
