@@ -14,6 +14,10 @@ internal sealed class Parser
     private readonly IIncludeResolver _includes;
     private readonly IReadOnlyList<string> _includeStack;
     private int _pos;
+    private int _depth;
+
+    /// <summary>Nesting deeper than this is refused rather than risking the stack.</summary>
+    internal const int MaxDepth = 400;
 
     public Parser(List<Token> tokens, string file, IIncludeResolver includes, IReadOnlyList<string> includeStack)
     {
@@ -69,7 +73,15 @@ internal sealed class Parser
     private HoconObject ParseObject(IReadOnlyList<string> path)
     {
         var open = Next(); // {
-        return ParseObjectBody(braced: true, path, open.Origin);
+        Enter(open);
+        try { return ParseObjectBody(braced: true, path, open.Origin); }
+        finally { _depth--; }
+    }
+
+    private void Enter(Token open)
+    {
+        if (++_depth > MaxDepth)
+            throw ConfigException.Syntax(open.Origin, $"objects and arrays nested more than {MaxDepth} deep", "a shallower document");
     }
 
     private HoconObject ParseObjectBody(bool braced, IReadOnlyList<string> path, ConfigOrigin openedAt)
@@ -250,6 +262,13 @@ internal sealed class Parser
     private HoconArray ParseArray(IReadOnlyList<string> path)
     {
         var open = Next(); // [
+        Enter(open);
+        try { return ParseArrayItems(open, path); }
+        finally { _depth--; }
+    }
+
+    private HoconArray ParseArrayItems(Token open, IReadOnlyList<string> path)
+    {
         var items = new List<HoconValue>();
         SkipWhitespace(newlines: true);
         if (Peek.Kind == TokenKind.Comma)
@@ -318,7 +337,12 @@ internal sealed class Parser
         }
 
         var request = new IncludeRequest(nameToken.Text, kind, required, _file, include.Origin);
-        var sources = _includes.Resolve(request);
+        IReadOnlyList<IncludeSource> sources;
+        try { sources = _includes.Resolve(request); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw ConfigException.Syntax(nameToken.Origin, $"an unreadable include \"{nameToken.Text}\" ({e.Message})", "a readable file");
+        }
         if (sources.Count == 0 && required)
             throw ConfigException.Syntax(nameToken.Origin, $"no file \"{nameToken.Text}\" to include",
                 "an existing file (the include is required(...))");

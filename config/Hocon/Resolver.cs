@@ -25,6 +25,9 @@ public sealed class Resolver
     private readonly HashSet<HoconValue> _elementsInProgress = new(ReferenceEqualityComparer.Instance);
     private readonly List<HoconSubstitution> _trail = new();
 
+    /// <summary>Substitutions nested deeper than this are refused rather than risking the stack.</summary>
+    internal const int MaxChain = 200;
+
     private Resolver(HoconObject root, Func<string, string?>? environment)
     {
         _root = root;
@@ -148,6 +151,8 @@ public sealed class Resolver
     private HoconValue? ResolveSubstitution(HoconSubstitution s, SelfReference? self)
     {
         HoconValue? found;
+        if (_trail.Count >= MaxChain)
+            throw ConfigException.Syntax(s.Origin, $"a chain of more than {MaxChain} substitutions", "a shorter chain of substitutions");
         _trail.Add(s);
         try
         {

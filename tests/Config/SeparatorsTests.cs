@@ -59,4 +59,13 @@ public class SeparatorsTests
     [InlineData("= 1", 1, 1)]              // missing key
     [InlineData("a == 1", 1, 4)]
     public void BadSeparatorsAreReportedWithPosition(string hocon, int line, int column) => FailsAt(hocon, line, column);
+
+    [Fact]
+    public void DeepNestingIsRefusedNotACrash()
+    {
+        Assert.Equal("""{"a":[[[[1]]]]}""", Json("a = [[[[1]]]]"));
+        var e = Fails("a = " + new string('[', 100_000));
+        Assert.Contains("nested more than", e.Message);
+        Assert.Contains("nested more than", Fails(string.Concat(Enumerable.Repeat("a {", 100_000))).Message);
+    }
 }

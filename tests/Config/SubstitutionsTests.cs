@@ -115,4 +115,13 @@ public class SubstitutionsTests
 
     [Fact]
     public void SubstitutionThroughANonObjectIsMissing() => FailsAt("a = 1\nb = ${a.x}", 2, 5);
+
+    [Fact]
+    public void LongChainsResolveAndOverlongChainsAreRefusedCleanly()
+    {
+        string Chain(int n) => string.Join("\n", Enumerable.Range(0, n).Select(i => $"k{i} = ${{k{i + 1}}}")) + $"\nk{n} = end";
+        Assert.Equal("end", Config.Parse(Chain(100)).GetString("k0"));
+        var e = Fails(Chain(5000));
+        Assert.Contains("chain of more than", e.Message);
+    }
 }
