@@ -174,7 +174,7 @@ public sealed class Resolver
         if (_environment is not null)
         {
             var env = _environment(name);
-            if (!string.IsNullOrEmpty(env)) return new HoconString(env, s.Origin);
+            if (!string.IsNullOrEmpty(env)) return new HoconString(env, new ConfigOrigin($"environment variable {name}", 0, 0));
         }
         if (s.Optional) return null;
         throw ConfigException.Syntax(s.Origin, $"no value for the substitution {s}",

@@ -131,4 +131,13 @@ public class StressVmSettingsTests
         Assert.Equal("path stressvm.run.pct-depth: expected an integer, got \"deep\" (set at my.conf:3:17)", e.Message);
         Assert.Equal(("my.conf", 3, 17), (e.File, e.Line, e.Column));
     }
+
+    [Fact]
+    public void BadEnvironmentValueNamesTheVariable()
+    {
+        var config = ConfigLoader.Load(null, Array.Empty<string>(), n => n == "OTEL_EXPORTER_OTLP_PROTOCOL" ? "http" : null);
+        var e = Assert.Throws<ConfigException>(() => StressVmSettings.From(config));
+        Assert.Equal("path stressvm.telemetry.protocol: expected one of grpc, http/protobuf, got \"http\" " +
+                     "(set at environment variable OTEL_EXPORTER_OTLP_PROTOCOL)", e.Message);
+    }
 }
