@@ -19,6 +19,7 @@ public static class CliApp
             "3 = an internal error of StressVm itself.");
         // Commands register here, one file each under Commands/.
         root.Subcommands.Add(Commands.BenchCommand.Create());
+        root.Subcommands.Add(Commands.ConfigCommand.Create());
         return root;
     }
 
