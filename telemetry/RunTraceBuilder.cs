@@ -61,7 +61,7 @@ public sealed class RunTraceBuilder
 
         foreach (var m in marks)
         {
-            while (stepPtr < steps.Length && steps[stepPtr].Index < m.Step) EmitStep(steps[stepPtr++]);
+            while (stepPtr < steps.Length && steps[stepPtr].Index <= m.Step) EmitStep(steps[stepPtr++]);
             lastStep = Math.Max(lastStep, m.Step);
             switch (m.Kind)
             {

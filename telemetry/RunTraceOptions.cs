@@ -19,7 +19,10 @@ public sealed record RunTraceOptions
     /// <summary>The service (Jaeger process) of the run's root span.</summary>
     public string RootService { get; init; } = "stressvm";
 
-    /// <summary>Adds a "step" event (message, sender) to the innermost open span of the actor that took each step.</summary>
+    /// <summary>
+    /// Adds a "step" event (message, sender, kind) to the innermost span its actor had open when each step began
+    /// (a reply resuming a fault lands inside the fault); steps of an actor with no open span get none.
+    /// </summary>
     public bool StepEvents { get; init; } = true;
 
     /// <summary>Longer details and message texts are cut to this many characters.</summary>

@@ -191,16 +191,17 @@ public sealed class TraceExporter : IDisposable, IAsyncDisposable
             .Handle<OtlpExportException>(e => e.Retryable)
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>();
-        return new ResiliencePipelineBuilder()
-            .AddTimeout(o.Timeout) // the whole budget of one batch
-            .AddRetry(new RetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder().AddTimeout(o.Timeout); // the whole budget of one batch
+        if (o.MaxRetries > 0)
+            builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = transient,
-                MaxRetryAttempts = Math.Max(0, o.MaxRetries),
+                MaxRetryAttempts = o.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = o.RetryDelay,
                 UseJitter = false,
-            })
+            });
+        return builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder()
