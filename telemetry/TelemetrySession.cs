@@ -24,7 +24,11 @@ public sealed class TelemetrySession : IDisposable
         Builder = new RunTraceBuilder(traceOptions);
         Metrics = new StressVmMetrics();
         Exporter = options.Enabled ? new TraceExporter(options, _warnings, transport) : null;
+        MetricsExporter = options.Enabled && options.ExportMetrics ? new OtlpMetricsExporter(options) : null;
     }
+
+    /// <summary>Null unless metrics export is on (<see cref="TelemetryOptions.ExportMetrics"/>, OTEL_METRICS_EXPORTER=otlp).</summary>
+    public OtlpMetricsExporter? MetricsExporter { get; }
 
     /// <summary>A session that exports nothing (only files and metrics).</summary>
     public static TelemetrySession Offline(RunTraceOptions? traceOptions = null, TextWriter? warnings = null) =>
@@ -59,7 +63,12 @@ public sealed class TelemetrySession : IDisposable
     }
 
     /// <summary>Waits (at most <paramref name="budget"/>) until queued runs are exported or dropped. Never throws.</summary>
-    public bool Flush(TimeSpan? budget = null) => Exporter?.Flush(budget) ?? true;
+    public bool Flush(TimeSpan? budget = null)
+    {
+        bool traces = Exporter?.Flush(budget) ?? true;
+        MetricsExporter?.Flush(budget);
+        return traces;
+    }
 
     public Task<bool> FlushAsync(TimeSpan? budget = null, CancellationToken cancel = default) =>
         Exporter?.FlushAsync(budget, cancel) ?? Task.FromResult(true);
@@ -90,6 +99,7 @@ public sealed class TelemetrySession : IDisposable
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         }
         Exporter?.Dispose();
+        MetricsExporter?.Dispose();
         Metrics.Dispose();
     }
 }

@@ -197,6 +197,31 @@ public class OtlpExportTests
         Assert.Equal(new ExportCounts(1, 0, 1, 0), session.Counts);
     }
 
+    [Fact]
+    public async Task Metrics_go_over_otlp_when_asked_and_never_hold_up_the_exit()
+    {
+        await using var rx = await OtlpLoopbackReceiver.StartAsync(OtlpProtocol.HttpProtobuf);
+        var options = Options(OtlpProtocol.HttpProtobuf, rx.Endpoint) with { ExportMetrics = true, Timeout = TimeSpan.FromSeconds(3) };
+        using (var session = new TelemetrySession(options))
+        {
+            Assert.NotNull(session.MetricsExporter);
+            var (sys, r) = ToyRuns.ReplayedRun(12);
+            session.Record(ToyRuns.Scenario, "random", r, sys.Trace, "x");
+            session.Flush();
+        }
+        Assert.True(rx.MetricsCalls >= 1);
+
+        var down = Options(OtlpProtocol.Grpc, new Uri($"http://127.0.0.1:{FreePort()}")) with { ExportMetrics = true, Timeout = TimeSpan.FromMilliseconds(500) };
+        var sw = Stopwatch.StartNew();
+        using (var session = new TelemetrySession(down))
+        {
+            var (sys, r) = ToyRuns.ReplayedRun(12);
+            session.Record(ToyRuns.Scenario, "random", r, sys.Trace, "x");
+            session.Flush();
+        }
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(6), $"took {sw.Elapsed}");
+    }
+
     private static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);

@@ -32,6 +32,8 @@ internal sealed class OtlpLoopbackReceiver : IAsyncDisposable
     public ConcurrentQueue<string> ContentTypes { get; } = new();
     public ConcurrentQueue<string> Protocols { get; } = new();
     public int Calls => _calls;
+    public int MetricsCalls => _metricsCalls;
+    private int _metricsCalls;
     private int _calls;
 
     public ReceiverMode Mode { get; }
@@ -52,6 +54,12 @@ internal sealed class OtlpLoopbackReceiver : IAsyncDisposable
         _app = builder.Build();
         _app.MapPost(TelemetryOptions.HttpTracesPath, HandleHttp);
         _app.MapPost(TelemetryOptions.GrpcExportPath, HandleGrpc);
+        _app.MapPost("/v1/metrics", async ctx =>
+        {
+            await ReadAll(ctx.Request.Body);
+            Interlocked.Increment(ref _metricsCalls);
+            ctx.Response.ContentType = "application/x-protobuf";
+        });
     }
 
     public static async Task<OtlpLoopbackReceiver> StartAsync(OtlpProtocol protocol, ReceiverMode mode = ReceiverMode.Accept)
