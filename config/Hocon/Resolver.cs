@@ -11,6 +11,8 @@ namespace StressVm.Config.Hocon;
 /// from the top down: a scalar or array hides everything below it, objects merge, and a substitution or
 /// concatenation is resolved first. A substitution whose path starts with the slot's own path is
 /// self-referential: it sees only the values below it (<c>path = ${path}":/bin"</c>, <c>a += x</c>).
+/// When a lookup would need a value that is being resolved right now, and earlier values were assigned to the same
+/// path, it looks backward at those instead (<c>a = ${a} { c = ${a.b} }</c>); otherwise the cycle is an error.
 /// An optional substitution that finds nothing leaves no value: the field is not created (an earlier value
 /// stays), an array element is dropped. Lookups that find nothing fall back to the environment.
 /// </para>
@@ -24,6 +26,7 @@ public sealed class Resolver
     private readonly Dictionary<HoconValue, HoconValue?> _elements = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<HoconValue> _elementsInProgress = new(ReferenceEqualityComparer.Instance);
     private readonly List<HoconSubstitution> _trail = new();
+    private int _lookedBackward; // counts lookups that skipped a value being resolved; such results are not memoised
 
     /// <summary>Substitutions nested deeper than this are refused rather than risking the stack.</summary>
     internal const int MaxChain = 200;
@@ -52,6 +55,7 @@ public sealed class Resolver
         var key = new SlotKey(slot);
         if (_slots.TryGetValue(key, out var done)) return done;
         if (!_slotsInProgress.Add(key)) throw Cycle(slot[^1]);
+        var lookedBackward = _lookedBackward;
         try
         {
             var objects = new List<HoconObject>(); // top down
@@ -67,7 +71,7 @@ public sealed class Resolver
                 decided = true; // a non-object hides everything below it
             }
             if (objects.Count > 0) result = BuildObject(path, objects);
-            _slots[key] = result;
+            if (_lookedBackward == lookedBackward) _slots[key] = result;
             return result;
         }
         finally
@@ -105,6 +109,13 @@ public sealed class Resolver
             HoconObject o;
             if (e is HoconObject eo) o = eo;
             else if (Merger.Hides(e)) break;
+            else if (i > 0 && _elementsInProgress.Contains(e) && !_elements.ContainsKey(e))
+            {
+                // Looking into a value that is being resolved right now (a = ${a} { c = ${a.b} }): break the
+                // cycle by looking backward, at the values assigned before it.
+                _lookedBackward++;
+                continue;
+            }
             else
             {
                 var r = ResolveElement(e, path, slot, i);
@@ -130,6 +141,7 @@ public sealed class Resolver
     {
         if (_elements.TryGetValue(e, out var done)) return done;
         if (!_elementsInProgress.Add(e)) throw Cycle(e);
+        var lookedBackward = _lookedBackward;
         try
         {
             var below = new SelfReference(path, slot.Take(index).ToArray());
@@ -139,7 +151,7 @@ public sealed class Resolver
                 HoconConcatenation c => ResolveConcatenation(c, path, below),
                 _ => ResolveSlot(path, new[] { e }),
             };
-            _elements[e] = result;
+            if (_lookedBackward == lookedBackward) _elements[e] = result; // a partial view is not the final value
             return result;
         }
         finally

@@ -19,6 +19,8 @@ public class SelfReferenceTests
     [InlineData("a = ${?a}x", """{"a":"x"}""")]                               // optional with no earlier value
     [InlineData("a = ${?a}", "{}")]
     [InlineData("x { y = 1 }\nx { y = ${x.y} 2 }", """{"x":{"y":"1 2"}}""")]
+    [InlineData("a { b = 1 }\na = ${a} { c = ${a.b} }", """{"a":{"b":1,"c":1}}""")]     // cycle broken by looking backward
+    [InlineData("foo : { a : { c : 1 } }\nfoo : ${foo.a}\nfoo : { a : 2 }", """{"foo":{"a":2,"c":1}}""")]
     public void SelfReferenceSeesTheEarlierValue(string hocon, string json) => Same(json, hocon);
 
     [Fact]
