@@ -15,6 +15,9 @@ public static class CliApp
             "StressVm: a deterministic, actor-based stress tester for the Linux kernel's memory-management fault paths.\n" +
             "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input.");
         // Commands register here, one file each under Commands/.
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         return root;
     }
 
