@@ -20,6 +20,9 @@ public static class CliApp
         // Commands register here, one file each under Commands/.
         root.Subcommands.Add(Commands.BenchCommand.Create());
         root.Subcommands.Add(Commands.ConfigCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         return root;
     }
 

@@ -41,7 +41,8 @@ public sealed class CpuActor : KernelActor
 
     public void SetProgram(CpuOp[] program) => _program = program;
 
-    protected override void PreStart()
+    /// <summary>Starts the program (called from the run's start action: a Tell to self in PreStart is not scheduled).</summary>
+    public void Start()
     {
         if (_program.Length > 0) Self.Tell(RunNext.Instance, Self);
     }

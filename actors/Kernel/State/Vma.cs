@@ -42,7 +42,7 @@ public sealed class Vma
     /// <summary>vma_wants_writenotify(): shared writable mappings that track dirtying map read-only first.</summary>
     public bool WantsWritenotify => IsShared && IsWritable && Ops is not null && (Ops.HasPageMkwrite || Ops.HasPfnMkwrite);
 
-    internal void ResetLock()
+    public void ResetLock()
     {
         Readers = 0;
         LockSeq = -1;

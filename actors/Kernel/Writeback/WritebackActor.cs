@@ -29,7 +29,8 @@ public sealed class WritebackActor : KernelActor
     public int PassesDone { get; private set; }
     public int PagesWritten { get; private set; }
 
-    protected override void PreStart()
+    /// <summary>Queues the first pass (from the run's start action).</summary>
+    public void Start()
     {
         if (Passes > 0) Self.Tell(WritebackPass.Instance, Self);
     }

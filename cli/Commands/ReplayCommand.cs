@@ -1,0 +1,178 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using StressVm.Runtime;
+using StressVm.Scenarios;
+
+namespace StressVm.Cli;
+
+/// <summary>
+/// <c>stressvm replay &lt;scenario&gt; --seed S | --schedule FILE</c>: re-runs one schedule with tracing on and
+/// prints the interleaving as one column per actor, time down the page, then the verdict and fingerprint.
+/// The output is identical on every replay.
+/// </summary>
+public static class ReplayCommand
+{
+    private const int Col = 24;
+
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
+        var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" };
+        var schedule = new Option<string?>("--schedule") { Description = "A schedule file written by run --save-schedule" };
+        var strategy = new Option<string?>("--strategy") { Description = "random or pct: the strategy the seed was run with (default random)" };
+        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT depth the seed was run with (default 3)" };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default 10000)" };
+        var config = KernelCliOptions.Config();
+        var defines = KernelCliOptions.Defines();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var cmd = new Command("replay", "Replay one schedule and print it as columns per actor");
+        cmd.Arguments.Add(scenario);
+        foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, maxSteps, config, defines, json }) cmd.Options.Add(o);
+        cmd.SetAction(parse =>
+        {
+            try
+            {
+                var spec = ScenarioCatalog.Load(parse.GetValue(scenario)!);
+                var s = KernelCliOptions.Apply(new RunSettings(), parse.GetValue(config), parse.GetValue(defines) ?? []);
+                s = s with
+                {
+                    Strategy = parse.GetValue(strategy) ?? s.Strategy,
+                    PctDepth = parse.GetValue(pctDepth) ?? s.PctDepth,
+                    MaxSteps = parse.GetValue(maxSteps) ?? s.MaxSteps,
+                };
+                string? file = parse.GetValue(schedule);
+                ulong? sd = parse.GetValue(seed);
+                if ((file is null) == (sd is null)) throw new ArgumentException("give exactly one of --seed S or --schedule FILE");
+                Schedule? sched = null;
+                if (file is not null)
+                {
+                    if (!File.Exists(file)) throw new FileNotFoundException($"schedule file not found: {file}");
+                    sched = Schedule.Load(file);
+                    sd = ulong.Parse(sched.Get("seed") ?? "0", CultureInfo.InvariantCulture);
+                    var knobs = ScenarioRunner.KnobsFromHeader(sched.Get("knobs"));
+                    s = s with { KnobOverrides = knobs };
+                    if (sched.Get("max-steps") is { } ms) s = s with { MaxSteps = int.Parse(ms, CultureInfo.InvariantCulture) };
+                }
+                if (!StrategySpec.Kinds.Contains(s.Strategy)) throw new ArgumentException($"unknown strategy '{s.Strategy}'; expected random or pct");
+                return Replay(spec, s, sd!.Value, sched, parse.GetValue(json));
+            }
+            catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException or FormatException)
+            {
+                Console.Error.WriteLine($"stressvm replay: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+        });
+        return cmd;
+    }
+
+    private static int Replay(ScenarioSpec spec, RunSettings s, ulong seed, Schedule? sched, bool json)
+    {
+        var model = ScenarioRunner.BuildModel(spec, s, recordTrace: true);
+        ISchedulingStrategy strategy = sched is null
+            ? ScenarioRunner.Strategy(model, s)
+            : new ReplayStrategy(sched, strict: true, model.System.NameOf);
+        var r = Explorer.RunOne(model, strategy, seed);
+        var trace = model.System.Trace;
+        string? finding = ScenarioRunner.FindingName(r);
+        if (json) WriteJson(spec, model, strategy, r, finding);
+        else WriteColumns(spec, model, strategy, r, finding);
+        if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged) return CliApp.ExitBadInput;
+        return r.IsBug ? CliApp.ExitBugFound : CliApp.ExitOk;
+    }
+
+    private static void WriteColumns(ScenarioSpec spec, KernelModel model, ISchedulingStrategy strategy, RunResult r, string? finding)
+    {
+        var sys = model.System;
+        var trace = sys.Trace;
+        var actors = new List<int>();
+        foreach (var st in trace.Steps) if (!actors.Contains(st.Actor)) actors.Add(st.Actor);
+        actors.Sort();
+        var col = new Dictionary<int, int>();
+        for (int i = 0; i < actors.Count; i++) col[actors[i]] = i;
+        Console.WriteLine($"scenario {spec.Name}   seed {r.Seed}   strategy {strategy.Name}   knobs {model.Knobs}");
+        var sb = new StringBuilder("  step ");
+        foreach (var a in actors) sb.Append("| ").Append(Fit(sys.NameOf(a))).Append(' ');
+        Console.WriteLine(sb.ToString().TrimEnd());
+        Console.WriteLine(new string('-', sb.Length));
+        var marks = trace.Marks;
+        int m = 0;
+        foreach (var st in trace.Steps)
+        {
+            string text = st.Kind switch
+            {
+                EnvelopeKind.Reply => $"<- {st.Message} ({trace.ActorName(st.Sender)})",
+                EnvelopeKind.Interrupt => $"irq {st.Message}",
+                _ => st.Sender == st.Actor ? st.Message.ToString()! : $"{st.Message} <- {trace.ActorName(st.Sender)}",
+            };
+            Console.WriteLine(Row(st.Index.ToString(CultureInfo.InvariantCulture), col[st.Actor], actors.Count, text));
+            while (m < marks.Length && marks[m].Step <= st.Index)
+            {
+                var mk = marks[m++];
+                if (mk.Actor < 0 || !col.ContainsKey(mk.Actor)) continue;
+                string kind = mk.Kind switch { MarkKind.SpanBegin => "[ ", MarkKind.SpanEnd => "] ", MarkKind.Error => "!! ", _ => ". " };
+                Console.WriteLine(Row("", col[mk.Actor], actors.Count, kind + mk.Name + (mk.Detail is null ? "" : " " + mk.Detail)));
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine($"outcome      {r.Outcome}{(finding is null ? "" : $": {finding}")}");
+        if (r.Violation is not null) Console.WriteLine($"violation    {r.Violation}");
+        if (r.Deadlock is not null) Console.WriteLine($"deadlock     {r.Deadlock}");
+        if (r.Error is not null) Console.WriteLine($"error        {r.Error}");
+        Console.WriteLine($"steps        {r.Steps}");
+        Console.WriteLine($"fingerprint  {r.Fingerprint:x16}");
+    }
+
+    private static string Fit(string s) => s.Length > Col ? s[..(Col - 1)] + "~" : s.PadRight(Col);
+
+    private static string Row(string step, int column, int columns, string text)
+    {
+        var sb = new StringBuilder(step.PadLeft(6)).Append(' ');
+        for (int i = 0; i < columns; i++)
+            sb.Append("| ").Append(i == column ? Fit(text) : new string(' ', Col)).Append(' ');
+        return sb.ToString().TrimEnd();
+    }
+
+    private static void WriteJson(ScenarioSpec spec, KernelModel model, ISchedulingStrategy strategy, RunResult r, string? finding)
+    {
+        var trace = model.System.Trace;
+        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("scenario", spec.Name);
+        w.WriteNumber("seed", r.Seed);
+        w.WriteString("strategy", strategy.Name);
+        w.WriteString("knobs", model.Knobs.ToString());
+        w.WriteNumber("schedules", 1);
+        w.WriteString("outcome", r.Outcome.ToString());
+        w.WriteNumber("steps", r.Steps);
+        w.WriteString("fingerprint", r.Fingerprint.ToString("x16", CultureInfo.InvariantCulture));
+        w.WriteStartArray("violations");
+        if (r.IsBug)
+        {
+            w.WriteStartObject();
+            w.WriteString("invariant", finding);
+            w.WriteNumber("seed", r.Seed);
+            w.WriteNumber("step", r.Violation?.Step ?? r.Steps);
+            w.WriteString("actor", r.Violation?.Actor ?? "");
+            w.WriteString("detail", r.Violation?.Detail ?? r.ToString());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("trace");
+        foreach (var st in trace.Steps)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("step", st.Index);
+            w.WriteString("actor", trace.ActorName(st.Actor));
+            w.WriteString("from", trace.ActorName(st.Sender));
+            w.WriteString("kind", st.Kind.ToString().ToLowerInvariant());
+            w.WriteString("message", st.Message.ToString());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        Console.WriteLine();
+    }
+}

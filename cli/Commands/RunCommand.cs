@@ -1,0 +1,171 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using StressVm.Runtime;
+using StressVm.Scenarios;
+
+namespace StressVm.Cli;
+
+/// <summary>
+/// <c>stressvm run &lt;scenario&gt;</c>: explore many seeds of one scenario and print a summary (schedules,
+/// distinct fingerprints, violations by invariant with the first failing seed, schedules/s). Exit code 1
+/// when anything was found, 0 otherwise, 2 for bad input.
+/// </summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
+        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (schedules) to run (default 1000)" };
+        var firstSeed = new Option<ulong?>("--first-seed") { Description = "First seed (default 0)" };
+        var strategy = new Option<string?>("--strategy") { Description = "random or pct (default random)" };
+        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT bug depth d (default 3)" };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default 10000); exceeding it is a livelock" };
+        var config = KernelCliOptions.Config();
+        var defines = KernelCliOptions.Defines();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary" };
+        var save = new Option<string?>("--save-schedule") { Description = "Directory to write the first failing schedule of each invariant to" };
+        var cmd = new Command("run", "Run a scenario under many seeds and report violations");
+        cmd.Arguments.Add(scenario);
+        foreach (var o in new Option[] { seeds, firstSeed, strategy, pctDepth, maxSteps, config, defines, json, save }) cmd.Options.Add(o);
+        cmd.SetAction(parse =>
+        {
+            ScenarioSpec spec;
+            RunSettings s;
+            try
+            {
+                spec = ScenarioCatalog.Load(parse.GetValue(scenario)!);
+                s = KernelCliOptions.Apply(new RunSettings(), parse.GetValue(config), parse.GetValue(defines) ?? []);
+                s = s with
+                {
+                    Seeds = parse.GetValue(seeds) ?? s.Seeds,
+                    FirstSeed = parse.GetValue(firstSeed) ?? s.FirstSeed,
+                    Strategy = parse.GetValue(strategy) ?? s.Strategy,
+                    PctDepth = parse.GetValue(pctDepth) ?? s.PctDepth,
+                    MaxSteps = parse.GetValue(maxSteps) ?? s.MaxSteps,
+                };
+                if (!StrategySpec.Kinds.Contains(s.Strategy)) throw new ArgumentException($"unknown strategy '{s.Strategy}'; expected random or pct");
+                if (s.Seeds < 1 || s.PctDepth < 1 || s.MaxSteps < 1) throw new ArgumentException("--seeds, --pct-depth and --max-steps must be positive");
+            }
+            catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException)
+            {
+                Console.Error.WriteLine($"stressvm run: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+            return Run(spec, s, parse.GetValue(json), parse.GetValue(save));
+        });
+        return cmd;
+    }
+
+    private sealed class Finding
+    {
+        public required string Invariant;
+        public int Count;
+        public ulong FirstSeed;
+        public int FirstStep;
+        public int FirstSchedule;
+        public required string Detail;
+    }
+
+    private static int Run(ScenarioSpec spec, RunSettings s, bool json, string? saveDir)
+    {
+        var model = ScenarioRunner.BuildModel(spec, s);
+        var strategy = ScenarioRunner.Strategy(model, s);
+        var findings = new SortedDictionary<string, Finding>(StringComparer.Ordinal);
+        var fingerprints = new HashSet<ulong>();
+        long steps = 0;
+        int errors = 0;
+        string? firstError = null;
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < s.Seeds; i++)
+        {
+            ulong seed = s.FirstSeed + (ulong)i;
+            var r = Explorer.RunOne(model, strategy, seed);
+            steps += r.Steps;
+            fingerprints.Add(r.Fingerprint);
+            if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged)
+            {
+                errors++;
+                firstError ??= $"seed {seed}: {r.Error}";
+                continue;
+            }
+            if (!r.IsBug) continue;
+            string name = ScenarioRunner.FindingName(r)!;
+            if (!findings.TryGetValue(name, out var f))
+            {
+                findings[name] = f = new Finding { Invariant = name, FirstSeed = seed, FirstStep = r.Steps, FirstSchedule = i + 1, Detail = r.ToString() };
+                if (saveDir is not null)
+                {
+                    Directory.CreateDirectory(saveDir);
+                    var sched = model.System.RecordedSchedule(ScenarioRunner.ScheduleHeader(model, s, strategy, seed));
+                    sched.Save(Path.Combine(saveDir, $"{spec.Name}-{name}-seed{seed}.schedule"));
+                }
+            }
+            f.Count++;
+        }
+        sw.Stop();
+        double perSecond = s.Seeds / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
+        bool found = findings.Count > 0;
+        string verdict = spec.ExpectsPass ? (found ? "UNEXPECTED" : "as expected") : findings.ContainsKey(spec.Expect) ? "as expected" : "expected violation not found";
+
+        if (json)
+        {
+            using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+            w.WriteStartObject();
+            w.WriteString("scenario", spec.Name);
+            w.WriteString("expect", spec.Expect);
+            w.WriteString("knobs", model.Knobs.ToString());
+            w.WriteString("strategy", strategy.Name);
+            w.WriteNumber("firstSeed", s.FirstSeed);
+            w.WriteNumber("schedules", s.Seeds);
+            w.WriteNumber("distinctFingerprints", fingerprints.Count);
+            w.WriteNumber("steps", steps);
+            w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
+            w.WriteNumber("internalErrors", errors);
+            if (firstError is not null) w.WriteString("firstInternalError", firstError);
+            w.WriteStartArray("violations");
+            foreach (var f in findings.Values)
+            {
+                w.WriteStartObject();
+                w.WriteString("invariant", f.Invariant);
+                w.WriteNumber("count", f.Count);
+                w.WriteNumber("seed", f.FirstSeed);
+                w.WriteNumber("step", f.FirstStep);
+                w.WriteNumber("schedule", f.FirstSchedule);
+                w.WriteString("detail", f.Detail);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteString("verdict", verdict);
+            w.WriteEndObject();
+            w.Flush();
+            Console.WriteLine();
+        }
+        else
+        {
+            Console.WriteLine($"scenario    {spec.Name} (expect {spec.Expect})");
+            Console.WriteLine($"knobs       {model.Knobs}");
+            Console.WriteLine($"strategy    {strategy.Name}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)s.Seeds - 1}");
+            Console.WriteLine($"schedules   {s.Seeds}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / s.Seeds:0.#}/schedule)");
+            Console.WriteLine($"speed       {perSecond:0} schedules/s");
+            if (errors > 0) Console.WriteLine($"model errors {errors}; first: {firstError}");
+            if (!found) Console.WriteLine("violations  none");
+            else
+            {
+                Console.WriteLine("violations");
+                foreach (var f in findings.Values)
+                {
+                    Console.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  first seed {f.FirstSeed} (schedule {f.FirstSchedule}, step {f.FirstStep})");
+                    Console.WriteLine($"      {f.Detail}");
+                    Console.WriteLine($"      replay: stressvm replay {spec.Source ?? spec.Name} --seed {f.FirstSeed}{(s.Strategy == "pct" ? $" --strategy pct --pct-depth {s.PctDepth}" : "")}{KnobArgs(s)}");
+                }
+            }
+            Console.WriteLine($"verdict     {verdict}");
+        }
+        if (errors > 0 && !found) return CliApp.ExitBadInput;
+        return found ? CliApp.ExitBugFound : CliApp.ExitOk;
+    }
+
+    private static string KnobArgs(RunSettings s) =>
+        string.Concat(s.KnobOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.bugs.{k.Key}={(k.Value ? "true" : "false")}"));
+}

@@ -1,0 +1,239 @@
+using System.Globalization;
+using StressVm.Kernel;
+
+namespace StressVm.Scenarios;
+
+/// <summary>
+/// Turns a scenario file into a <see cref="ScenarioSpec"/>, checking every field; problems are
+/// <see cref="ScenarioException"/>s with the file, line and column of the offending value.
+/// </summary>
+public static class ScenarioLoader
+{
+    private static readonly string[] TopKeys = ["description", "expect", "bugs", "files", "vmas", "cpus", "background", "swarm", "max-steps"];
+
+    public static ScenarioSpec Parse(string text, string file, string? name = null)
+    {
+        var root = ScenarioParser.Parse(text, file);
+        return FromTree(root, name ?? Path.GetFileNameWithoutExtension(file), file);
+    }
+
+    public static ScenarioSpec FromTree(SObject root, string name, string source)
+    {
+        CheckKeys(root, TopKeys, "scenario");
+        string expect = Str(root, "expect", "pass");
+        if (expect != "pass" && !Invariants.All.Contains(expect))
+            throw root["expect"]!.Error($"expect must be 'pass' or one of {string.Join(", ", Invariants.All)}, found '{expect}'");
+
+        var pins = new Dictionary<string, bool>(StringComparer.Ordinal);
+        if (root["bugs"] is { } bugsV)
+        {
+            var bugs = Obj(bugsV, "bugs");
+            foreach (var k in bugs.Keys)
+            {
+                if (!KernelKnobs.IsKnob(k)) throw bugs[k]!.Error($"unknown bug knob '{k}'; known: {string.Join(", ", KernelKnobs.Names)}");
+                pins[k] = Bool(bugs[k]!, k);
+            }
+        }
+
+        var files = new List<FileSpec>();
+        foreach (var f in Arr(root, "files"))
+        {
+            var o = Obj(f, "a file");
+            CheckKeys(o, ["name", "pages"], "file");
+            var fs = new FileSpec(ReqStr(o, "name"), Int(o, "pages", 1));
+            if (files.Any(x => x.Name == fs.Name)) throw o.Error($"file '{fs.Name}' is defined twice");
+            if (fs.Pages < 1) throw o["pages"]!.Error("a file needs at least one page");
+            files.Add(fs);
+        }
+
+        var vmas = new List<VmaSpec>();
+        foreach (var v in Arr(root, "vmas")) vmas.Add(LoadVma(Obj(v, "a VMA"), files, vmas));
+        if (vmas.Count == 0) throw root.Error("a scenario needs at least one VMA under 'vmas'");
+
+        var cpus = new List<CpuSpec>();
+        foreach (var c in Arr(root, "cpus"))
+        {
+            var o = Obj(c, "a CPU");
+            CheckKeys(o, ["name", "program"], "cpu");
+            string cname = Str(o, "name", $"cpu{cpus.Count}");
+            if (cpus.Any(x => x.Name == cname)) throw o.Error($"CPU '{cname}' is defined twice");
+            var program = new List<CpuOp>();
+            foreach (var ins in Arr(o, "program")) program.Add(ParseOp(ins, vmas));
+            cpus.Add(new CpuSpec(cname, program));
+        }
+        if (cpus.Count == 0) throw root.Error("a scenario needs at least one CPU under 'cpus'");
+
+        var background = new List<BackgroundSpec>();
+        foreach (var b in Arr(root, "background"))
+        {
+            var o = Obj(b, "a background actor");
+            CheckKeys(o, ["kind", "name", "file", "passes", "walk"], "background actor");
+            string kind = ReqStr(o, "kind");
+            if (kind != "writeback") throw o["kind"]!.Error($"unknown background kind '{kind}'; known: writeback");
+            string file = ReqStr(o, "file");
+            if (files.All(f => f.Name != file)) throw o["file"]!.Error($"no file named '{file}'");
+            var walk = Str(o, "walk", "folio_mkclean") switch
+            {
+                "folio_mkclean" => WalkKind.FolioMkclean,
+                "mapping_wrprotect_range" => WalkKind.MappingWrprotectRange,
+                "pfn_mkclean_range" => WalkKind.PfnMkcleanRange,
+                var w => throw o["walk"]!.Error($"unknown walk '{w}'; known: folio_mkclean, mapping_wrprotect_range, pfn_mkclean_range"),
+            };
+            background.Add(new BackgroundSpec(kind, Str(o, "name", background.Count == 0 ? "writeback" : $"writeback{background.Count}"), file, Int(o, "passes", 1), walk));
+        }
+
+        SwarmSpec? swarm = null;
+        if (root["swarm"] is { } sv)
+        {
+            var o = Obj(sv, "swarm");
+            CheckKeys(o, ["ops-per-cpu", "operations"], "swarm");
+            var ops = new List<OpKind>();
+            foreach (var op in Arr(o, "operations"))
+            {
+                string s = Scalar(op, "an operation").Text;
+                ops.Add(OpKindOf(s) ?? throw op.Error($"unknown operation '{s}'; known: {string.Join(", ", OpNames)}"));
+            }
+            if (ops.Count == 0) throw o.Error("swarm needs at least one operation");
+            swarm = new SwarmSpec(Int(o, "ops-per-cpu", 4), ops);
+        }
+
+        return new ScenarioSpec
+        {
+            Name = name,
+            Source = source,
+            Description = Str(root, "description", ""),
+            Expect = expect,
+            Pins = pins,
+            Files = files,
+            Vmas = vmas,
+            Cpus = cpus,
+            Background = background,
+            Swarm = swarm,
+            MaxSteps = Int(root, "max-steps", 0),
+        };
+    }
+
+    private static VmaSpec LoadVma(SObject o, List<FileSpec> files, List<VmaSpec> vmas)
+    {
+        CheckKeys(o, ["name", "start", "pages", "prot", "shared", "file", "pgoff", "driver"], "VMA");
+        string name = ReqStr(o, "name");
+        if (vmas.Any(x => x.Name == name)) throw o.Error($"VMA '{name}' is defined twice");
+        int start = Int(o, "start", -1);
+        if (start < 0) throw (o["start"] ?? o).Error("a VMA needs 'start' (a page number, e.g. 0x10)");
+        int pages = Int(o, "pages", 1);
+        if (pages < 1) throw o["pages"]!.Error("a VMA needs at least one page");
+        var flags = VmFlags.Read;
+        string prot = Str(o, "prot", "rw");
+        if (prot == "rw") flags |= VmFlags.Write;
+        else if (prot != "ro") throw o["prot"]!.Error($"prot must be 'rw' or 'ro', found '{prot}'");
+        bool shared = o["shared"] is { } sh && Bool(sh, "shared");
+        if (shared) flags |= VmFlags.Shared;
+        string? file = o["file"] is { } fv ? Scalar(fv, "file").Text : null;
+        string? driver = o["driver"] is { } dv ? Scalar(dv, "driver").Text : null;
+        if (driver is not null && !DriverRegistry.Exists(driver))
+            throw o["driver"]!.Error($"unknown driver '{driver}'; known: {string.Join(", ", DriverRegistry.Names)}");
+        if (file is not null)
+        {
+            var fs = files.FirstOrDefault(f => f.Name == file) ?? throw o["file"]!.Error($"no file named '{file}' (declare it under 'files')");
+            driver ??= "filemap";
+            if (!shared) throw o["shared"]?.Error("private file mappings (do_cow_fault) are not modelled; use shared = true") ?? o.Error("private file mappings (do_cow_fault) are not modelled; add shared = true");
+            int pgoff = Int(o, "pgoff", 0);
+            if (pgoff < 0 || pgoff + pages > fs.Pages) throw (o["pgoff"] ?? o).Error($"pages {pgoff}..{pgoff + pages - 1} lie beyond file '{file}' ({fs.Pages} pages)");
+        }
+        else if (driver == "filemap") throw o["driver"]!.Error("driver 'filemap' needs a 'file'");
+        if (driver == "pfnmap")
+        {
+            flags |= VmFlags.PfnMap;
+            if (!shared) throw o.Error("a pfnmap VMA must be shared");
+        }
+        foreach (var other in vmas)
+            if (start < other.Start + other.Pages && other.Start < start + pages)
+                throw o["start"]!.Error($"VMA '{name}' overlaps VMA '{other.Name}'");
+        return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver);
+    }
+
+    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw"];
+
+    private static OpKind? OpKindOf(string s) => s switch
+    {
+        "load" => OpKind.Load,
+        "store" => OpKind.Store,
+        "munmap" => OpKind.Munmap,
+        "madvise-dontneed" => OpKind.MadviseDontneed,
+        "mprotect-ro" => OpKind.MprotectRead,
+        "mprotect-rw" => OpKind.MprotectWrite,
+        _ => null,
+    };
+
+    /// <summary>"store buf+1", "load anon", "munmap anon", "madvise-dontneed buf+0:1", "mprotect-ro buf".</summary>
+    private static CpuOp ParseOp(SValue v, List<VmaSpec> vmas)
+    {
+        var s = Scalar(v, "an instruction");
+        var parts = s.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 2) throw v.Error($"expected '<operation> <vma>[+page][:pages]', found '{s.Text}'");
+        var kind = OpKindOf(parts[0]) ?? throw v.Error($"unknown operation '{parts[0]}'; known: {string.Join(", ", OpNames)}");
+        string target = parts[1];
+        int len = -1, off = 0;
+        int colon = target.IndexOf(':');
+        if (colon >= 0)
+        {
+            if (!int.TryParse(target[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out len) || len < 1)
+                throw v.Error($"bad page count in '{target}'");
+            target = target[..colon];
+        }
+        int plus = target.IndexOf('+');
+        if (plus >= 0)
+        {
+            if (!int.TryParse(target[(plus + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out off))
+                throw v.Error($"bad page offset in '{target}'");
+            target = target[..plus];
+        }
+        var vma = vmas.FirstOrDefault(x => x.Name == target) ?? throw v.Error($"no VMA named '{target}'");
+        bool access = kind is OpKind.Load or OpKind.Store;
+        if (len < 0) len = access ? 1 : vma.Pages - off;
+        if (off + len > vma.Pages) throw v.Error($"'{s.Text}' reaches beyond VMA '{vma.Name}' ({vma.Pages} pages)");
+        if (kind is OpKind.Munmap or OpKind.MprotectRead or OpKind.MprotectWrite && (off != 0 || len != vma.Pages))
+            throw v.Error($"{parts[0]} covers whole VMAs only (VMA splitting is not modelled)");
+        if (access && len != 1) throw v.Error("a load or store touches one page");
+        return new CpuOp(kind, vma.Start + off, len);
+    }
+
+    // --- typed access with positions ---
+
+    private static void CheckKeys(SObject o, string[] allowed, string what)
+    {
+        foreach (var k in o.Keys)
+            if (!allowed.Contains(k)) throw o[k]!.Error($"unknown key '{k}' in {what}; expected one of: {string.Join(", ", allowed)}");
+    }
+
+    private static SObject Obj(SValue v, string what) => v as SObject ?? throw v.Error($"expected {what} (an object), found {v.TypeName}");
+
+    private static IEnumerable<SValue> Arr(SObject o, string key)
+    {
+        var v = o[key];
+        if (v is null) return [];
+        return (v as SArray ?? throw v.Error($"'{key}' must be an array, found {v.TypeName}")).Items;
+    }
+
+    private static SScalar Scalar(SValue v, string what) => v as SScalar ?? throw v.Error($"expected {what}, found {v.TypeName}");
+
+    private static string Str(SObject o, string key, string fallback) => o[key] is { } v ? Scalar(v, $"a string for '{key}'").Text : fallback;
+
+    private static string ReqStr(SObject o, string key) => o[key] is { } v ? Scalar(v, $"a string for '{key}'").Text : throw o.Error($"missing '{key}'");
+
+    private static int Int(SObject o, string key, int fallback)
+    {
+        if (o[key] is not { } v) return fallback;
+        var s = Scalar(v, $"an integer for '{key}'").Text;
+        bool ok = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? int.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int r)
+            : int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out r);
+        return ok ? r : throw v.Error($"'{key}' must be an integer, found '{s}'");
+    }
+
+    private static bool Bool(SValue v, string key)
+    {
+        var s = Scalar(v, $"a boolean for '{key}'").Text;
+        return s switch { "true" or "on" or "yes" => true, "false" or "off" or "no" => false, _ => throw v.Error($"'{key}' must be true or false, found '{s}'") };
+    }
+}

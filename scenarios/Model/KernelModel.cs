@@ -1,0 +1,143 @@
+using StressVm.Kernel;
+using StressVm.Runtime;
+
+namespace StressVm.Scenarios;
+
+/// <summary>
+/// A loaded scenario as something the explorer runs: one actor system built once (CPUs, background
+/// actors, lock owners, TLB shootdown) whose kernel memory is rebuilt in place for every seed.
+/// </summary>
+public sealed class KernelModel : ISimulationModel
+{
+    private readonly Vma[] _vmas;
+    private readonly VmOperations?[] _ops;
+    private readonly CpuActor[] _cpus;
+    private readonly WritebackActor[] _background;
+    private readonly LockOwner _mmapLocks, _ptls, _pageLocks, _immap;
+
+    public KernelModel(ScenarioSpec spec, KernelKnobs knobs, int maxSteps = 10_000, bool recordTrace = false)
+    {
+        Spec = spec;
+        Knobs = knobs;
+        K = new KernelState(knobs);
+        System = new ActorSystem(spec.MaxSteps > 0 ? spec.MaxSteps : maxSteps, recordTrace);
+
+        int maxVpn = 1;
+        foreach (var v in spec.Vmas) maxVpn = Math.Max(maxVpn, v.Start + v.Pages);
+        Mm = new MmStruct(K, "mm", (maxVpn + PageTable.PtrsPerPte - 1) / PageTable.PtrsPerPte);
+        K.Mms.Add(Mm);
+        foreach (var f in spec.Files) K.Files.Add(new AddressSpace(f.Name, f.Pages));
+
+        // Actors: CPUs first (their ids are the schedule's most common choices), then background, then owners.
+        _cpus = new CpuActor[spec.Cpus.Count];
+        for (int i = 0; i < _cpus.Length; i++)
+        {
+            var cpu = new CpuActor(K, Mm, spec.Cpus[i].Name);
+            System.ActorOf(Props.Create(() => cpu), cpu.Name);
+            Mm.Cpus.Add(cpu);
+            _cpus[i] = cpu;
+        }
+        _background = new WritebackActor[spec.Background.Count];
+        for (int i = 0; i < _background.Length; i++)
+        {
+            var b = spec.Background[i];
+            var wb = new WritebackActor(K, b.Name) { Mapping = File(b.File), Passes = b.Passes, WalkKind = b.Walk };
+            System.ActorOf(Props.Create(() => wb), b.Name);
+            _background[i] = wb;
+        }
+        _mmapLocks = Owner("mmap_lock");
+        _ptls = Owner("ptl");
+        _pageLocks = Owner("page_lock");
+        _immap = Owner("i_mmap_rwsem");
+        K.MmapLocks = _mmapLocks;
+        K.Ptls = _ptls;
+        K.PageLocks = _pageLocks;
+        K.IMmapLocks = _immap;
+        var vmaLocks = new VmaLockActor();
+        System.ActorOf(Props.Create(() => vmaLocks), "vma_lock");
+        K.VmaLocks = vmaLocks;
+        var shootdown = new TlbShootdown();
+        System.ActorOf(Props.Create(() => shootdown), "tlb");
+        K.Shootdown = shootdown;
+
+        _mmapLocks.Own(Mm.MmapLock);
+        foreach (var t in Mm.Tables) _ptls.Own(t.Ptl);
+        foreach (var f in K.Files) _immap.Own(f.IMmapRwsem);
+
+        _vmas = new Vma[spec.Vmas.Count];
+        _ops = new VmOperations?[spec.Vmas.Count];
+        for (int i = 0; i < _vmas.Length; i++)
+        {
+            var s = spec.Vmas[i];
+            _ops[i] = s.Driver is null ? null : DriverRegistry.Create(s.Driver);
+            _vmas[i] = new Vma { Name = s.Name, Mm = Mm };
+        }
+        System.AddMonitor(new KernelMonitor(K));
+        _start = StartActors;
+    }
+
+    private readonly Action<ActorSystem> _start;
+
+    public string Name => Spec.Name;
+    public ScenarioSpec Spec { get; }
+    public KernelKnobs Knobs { get; }
+    public KernelState K { get; }
+    public MmStruct Mm { get; }
+    public ActorSystem System { get; }
+    public IReadOnlyList<CpuActor> Cpus => _cpus;
+    public IReadOnlyList<WritebackActor> Background => _background;
+    public Vma Vma(string name) => _vmas.First(v => v.Name == name);
+    public AddressSpace File(string name) => K.Files.First(f => f.Name == name);
+
+    private LockOwner Owner(string name)
+    {
+        var o = new LockOwner();
+        System.ActorOf(Props.Create(() => o), name);
+        return o;
+    }
+
+    /// <summary>Rebuilds the machine for <paramref name="seed"/>: empty memory, the scenario's VMAs, programs.</summary>
+    public Action<ActorSystem>? PrepareRun(ulong seed)
+    {
+        K.ResetMemory();
+        for (int i = 0; i < _vmas.Length; i++)
+        {
+            var s = Spec.Vmas[i];
+            var v = _vmas[i];
+            v.Start = s.Start;
+            v.End = s.Start + s.Pages;
+            v.Flags = s.Flags;
+            v.Pgoff = s.Pgoff;
+            v.Ops = _ops[i];
+            v.Mapping = s.File is null ? null : File(s.File);
+            v.ResetLock();
+            Mm.InsertVma(v);
+            v.Mapping?.IMmap.Add(v); // vma_link_file
+            v.Ops?.Populate(K, v);
+        }
+        if (Spec.Swarm is null)
+            for (int i = 0; i < _cpus.Length; i++) _cpus[i].SetProgram(ToArray(Spec.Cpus[i].Program));
+        else
+            SwarmPrograms.Draw(Spec, Spec.Swarm, seed, _cpus);
+        K.ClearEvents();
+        return _start;
+    }
+
+    private void StartActors(ActorSystem _)
+    {
+        foreach (var c in _cpus) c.Start();
+        foreach (var b in _background) b.Start();
+    }
+
+    private static CpuOp[] ToArray(IReadOnlyList<CpuOp> p) => p as CpuOp[] ?? p.ToArray();
+
+    public void AddCounters(IDictionary<string, long> into)
+    {
+        Add(into, "faults", K.Faults);
+        Add(into, "fault-retries", K.Retries);
+        Add(into, "tlb-flushes", K.Flushes);
+        Add(into, "ipis", K.Ipis);
+    }
+
+    private static void Add(IDictionary<string, long> d, string key, long v) => d[key] = (d.TryGetValue(key, out var old) ? old : 0) + v;
+}

@@ -1,0 +1,49 @@
+using StressVm.Kernel;
+using StressVm.Runtime;
+
+namespace StressVm.Scenarios;
+
+/// <summary>How to explore a scenario: seeds, strategy, step budget, and knob overrides on top of the scenario's pins.</summary>
+public sealed record RunSettings
+{
+    public int Seeds { get; init; } = 1000;
+    public ulong FirstSeed { get; init; }
+    public string Strategy { get; init; } = "random";
+    public int PctDepth { get; init; } = 3;
+    public int MaxSteps { get; init; } = 10_000;
+    /// <summary>Knob values set by the user (config file or -D): they win over the scenario's pins.</summary>
+    public IReadOnlyDictionary<string, bool> KnobOverrides { get; init; } = new Dictionary<string, bool>();
+}
+
+/// <summary>Builds models and strategies for a scenario, the same way for run, replay, tests and bench.</summary>
+public static class ScenarioRunner
+{
+    public static KernelModel BuildModel(ScenarioSpec spec, RunSettings s, bool recordTrace = false) =>
+        new(spec, spec.Knobs(null, s.KnobOverrides), s.MaxSteps, recordTrace);
+
+    /// <summary>The strategy; PCT spreads its change points over a pilot run's length (a function of the model).</summary>
+    public static ISchedulingStrategy Strategy(KernelModel model, RunSettings s) =>
+        new StrategySpec(s.Strategy, s.PctDepth, s.Strategy == "pct" ? Explorer.EstimateSteps(model) : 100).Create();
+
+    /// <summary>Name of a finding as reports give it: a step-budget overrun is a livelock.</summary>
+    public static string? FindingName(RunResult r) => r.Outcome == Outcome.StepBudget ? Invariants.Livelock : r.FindingName;
+
+    /// <summary>Header fields that let a schedule file be replayed alone.</summary>
+    public static Dictionary<string, string> ScheduleHeader(KernelModel model, RunSettings s, ISchedulingStrategy strategy, ulong seed) => new()
+    {
+        ["scenario"] = model.Spec.Source ?? model.Spec.Name,
+        ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["strategy"] = strategy.Name,
+        ["knobs"] = model.Knobs.ToString(),
+        ["max-steps"] = s.MaxSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Parses a schedule header's "knobs" field back into overrides for every knob.</summary>
+    public static Dictionary<string, bool> KnobsFromHeader(string? knobs)
+    {
+        var d = KernelKnobs.Names.ToDictionary(n => n, _ => false);
+        if (!string.IsNullOrEmpty(knobs) && knobs != "none")
+            foreach (var n in knobs.Split(',')) d[n.Trim()] = true;
+        return d;
+    }
+}

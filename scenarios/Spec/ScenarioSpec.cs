@@ -1,0 +1,53 @@
+using StressVm.Kernel;
+
+namespace StressVm.Scenarios;
+
+/// <summary>A file (address_space) with a number of pages.</summary>
+public sealed record FileSpec(string Name, int Pages);
+
+/// <summary>A VMA: start and length in pages, flags, and for file mappings the file, pgoff and driver.</summary>
+public sealed record VmaSpec(string Name, int Start, int Pages, VmFlags Flags, string? File = null, int Pgoff = 0, string? Driver = null);
+
+/// <summary>A CPU (one thread of the process) and its program.</summary>
+public sealed record CpuSpec(string Name, IReadOnlyList<CpuOp> Program);
+
+/// <summary>A background kernel actor: today the generic writeback of one file.</summary>
+public sealed record BackgroundSpec(string Kind, string Name, string File, int Passes = 1, WalkKind Walk = WalkKind.FolioMkclean);
+
+/// <summary>
+/// Swarm testing: each seed draws which operations are enabled and a random program per CPU over the
+/// scenario's VMAs (the CPUs' written programs are ignored).
+/// </summary>
+public sealed record SwarmSpec(int OpsPerCpu, IReadOnlyList<OpKind> Operations);
+
+/// <summary>
+/// A scenario: a litmus-like description of one process (VMAs, each CPU's program), background actors,
+/// pinned bug knobs and the expected verdict ("pass" or an invariant's name).
+/// </summary>
+public sealed record ScenarioSpec
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    /// <summary>Where it was loaded from ("scenarios/NAME.conf" for built-ins), or null.</summary>
+    public string? Source { get; init; }
+    public string Expect { get; init; } = "pass";
+    public IReadOnlyDictionary<string, bool> Pins { get; init; } = new Dictionary<string, bool>();
+    public IReadOnlyList<FileSpec> Files { get; init; } = [];
+    public IReadOnlyList<VmaSpec> Vmas { get; init; } = [];
+    public IReadOnlyList<CpuSpec> Cpus { get; init; } = [];
+    public IReadOnlyList<BackgroundSpec> Background { get; init; } = [];
+    public SwarmSpec? Swarm { get; init; }
+    /// <summary>Step budget for this scenario (0: the run settings decide).</summary>
+    public int MaxSteps { get; init; }
+
+    public bool ExpectsPass => Expect == "pass";
+
+    /// <summary>The knobs for a run: defaults, then this scenario's pins, then overrides (later wins).</summary>
+    public KernelKnobs Knobs(KernelKnobs? baseKnobs = null, IReadOnlyDictionary<string, bool>? overrides = null)
+    {
+        var k = baseKnobs ?? KernelKnobs.Upstream;
+        foreach (var (name, on) in Pins) k = k.With(name, on);
+        if (overrides is not null) foreach (var (name, on) in overrides) k = k.With(name, on);
+        return k;
+    }
+}
