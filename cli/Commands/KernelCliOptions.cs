@@ -35,6 +35,7 @@ internal static class KernelCliOptions
             values.Add((d[..eq].Trim(), d[(eq + 1)..].Trim(), "-D"));
         }
         var knobs = new Dictionary<string, bool>(s.KnobOverrides);
+        var settings = new Dictionary<string, string>(s.SettingOverrides);
         foreach (var (path, value, where) in values)
         {
             const string bugs = "stressvm.kernel.bugs.";
@@ -43,6 +44,15 @@ internal static class KernelCliOptions
                 string knob = path[bugs.Length..];
                 if (!KernelKnobs.IsKnob(knob)) throw new ScenarioException($"unknown bug knob '{knob}'; known: {string.Join(", ", KernelKnobs.Names)}", where, 1, 1);
                 knobs[knob] = value switch { "true" or "on" => true, "false" or "off" => false, _ => throw new ScenarioException($"{path} must be true or false, found '{value}'", where, 1, 1) };
+                continue;
+            }
+            const string kernel = "stressvm.kernel.";
+            if (path.StartsWith(kernel, StringComparison.Ordinal) && KernelKnobs.IsSetting(path[kernel.Length..]))
+            {
+                string name = path[kernel.Length..];
+                try { KernelKnobs.Upstream.WithSetting(name, value); }
+                catch (ArgumentException e) { throw new ScenarioException(e.Message, where, 1, 1); }
+                settings[name] = value;
                 continue;
             }
             s = path switch
@@ -55,7 +65,7 @@ internal static class KernelCliOptions
                 _ => s,
             };
         }
-        return s with { KnobOverrides = knobs };
+        return s with { KnobOverrides = knobs, SettingOverrides = settings };
     }
 
     private static int Int(string path, string v, string where) =>

@@ -9,7 +9,7 @@ namespace StressVm.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopKeys = ["description", "expect", "bugs", "files", "vmas", "cpus", "background", "swarm", "max-steps"];
+    private static readonly string[] TopKeys = ["description", "expect", "bugs", "kernel", "files", "vmas", "cpus", "background", "swarm", "max-steps"];
 
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
@@ -34,6 +34,10 @@ public static class ScenarioLoader
                 pins[k] = Bool(bugs[k]!, k);
             }
         }
+
+        // kernel { perf.mode = legacy, fbdefio.version = "v6.14" }: non-bug settings (driver versions, arch).
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root["kernel"] is { } kv) LoadSettings(Obj(kv, "kernel"), "", settings);
 
         var files = new List<FileSpec>();
         foreach (var f in Arr(root, "files"))
@@ -104,6 +108,7 @@ public static class ScenarioLoader
             Description = Str(root, "description", ""),
             Expect = expect,
             Pins = pins,
+            Settings = settings,
             Files = files,
             Vmas = vmas,
             Cpus = cpus,
@@ -111,6 +116,25 @@ public static class ScenarioLoader
             Swarm = swarm,
             MaxSteps = Int(root, "max-steps", 0),
         };
+    }
+
+    private static void LoadSettings(SObject o, string prefix, Dictionary<string, string> into)
+    {
+        foreach (var key in o.Keys)
+        {
+            var v = o[key]!;
+            string path = prefix + key;
+            if (v is SObject child)
+            {
+                LoadSettings(child, path + ".", into);
+                continue;
+            }
+            if (!KernelKnobs.IsSetting(path)) throw v.Error($"unknown kernel setting '{path}'; known: {string.Join(", ", KernelKnobs.SettingNames)}");
+            string text = Scalar(v, $"a value for '{path}'").Text;
+            try { KernelKnobs.Upstream.WithSetting(path, text); }
+            catch (ArgumentException e) { throw v.Error(e.Message); }
+            into[path] = text;
+        }
     }
 
     private static VmaSpec LoadVma(SObject o, List<FileSpec> files, List<VmaSpec> vmas)
@@ -192,8 +216,8 @@ public static class ScenarioLoader
         bool access = kind is OpKind.Load or OpKind.Store;
         if (len < 0) len = access ? 1 : vma.Pages - off;
         if (off + len > vma.Pages) throw v.Error($"'{s.Text}' reaches beyond VMA '{vma.Name}' ({vma.Pages} pages)");
-        if (kind is OpKind.Munmap or OpKind.MprotectRead or OpKind.MprotectWrite && (off != 0 || len != vma.Pages))
-            throw v.Error($"{parts[0]} covers whole VMAs only (VMA splitting is not modelled)");
+        if (kind is OpKind.MprotectRead or OpKind.MprotectWrite && (off != 0 || len != vma.Pages))
+            throw v.Error($"{parts[0]} covers whole VMAs only (VMA splitting is modelled for munmap only)");
         if (access && len != 1) throw v.Error("a load or store touches one page");
         return new CpuOp(kind, vma.Start + off, len);
     }

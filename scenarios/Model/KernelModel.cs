@@ -66,17 +66,36 @@ public sealed class KernelModel : ISimulationModel
 
         _vmas = new Vma[spec.Vmas.Count];
         _ops = new VmOperations?[spec.Vmas.Count];
+        // One vm_operations instance per (driver, file): VMAs of one file share the driver's device state.
+        var shared = new Dictionary<string, VmOperations>(StringComparer.Ordinal);
+        var devices = new List<(DriverDevice Device, AddressSpace? Mapping)>();
         for (int i = 0; i < _vmas.Length; i++)
         {
             var s = spec.Vmas[i];
-            _ops[i] = s.Driver is null ? null : DriverRegistry.Create(s.Driver);
+            if (s.Driver is not null)
+            {
+                string key = s.Driver + "/" + s.File;
+                if (!shared.TryGetValue(key, out var ops))
+                {
+                    shared[key] = ops = DriverRegistry.Create(s.Driver);
+                    if (ops.Device is { } d)
+                    {
+                        devices.Add((d, s.File is null ? null : File(s.File)));
+                        d.Attach(System, K);
+                        K.Devices.Add(d);
+                    }
+                }
+                _ops[i] = ops;
+            }
             _vmas[i] = new Vma { Name = s.Name, Mm = Mm };
         }
+        _devices = devices.ToArray();
         System.AddMonitor(new KernelMonitor(K));
         _start = StartActors;
     }
 
     private readonly Action<ActorSystem> _start;
+    private readonly (DriverDevice Device, AddressSpace? Mapping)[] _devices;
 
     public string Name => Spec.Name;
     public ScenarioSpec Spec { get; }
@@ -100,6 +119,7 @@ public sealed class KernelModel : ISimulationModel
     public Action<ActorSystem>? PrepareRun(ulong seed)
     {
         K.ResetMemory();
+        foreach (var (d, mapping) in _devices) d.Reset(K, mapping);
         for (int i = 0; i < _vmas.Length; i++)
         {
             var s = Spec.Vmas[i];
@@ -127,6 +147,7 @@ public sealed class KernelModel : ISimulationModel
     {
         foreach (var c in _cpus) c.Start();
         foreach (var b in _background) b.Start();
+        foreach (var (d, _) in _devices) d.Start();
     }
 
     private static CpuOp[] ToArray(IReadOnlyList<CpuOp> p) => p as CpuOp[] ?? p.ToArray();
@@ -137,6 +158,7 @@ public sealed class KernelModel : ISimulationModel
         Add(into, "fault-retries", K.Retries);
         Add(into, "tlb-flushes", K.Flushes);
         Add(into, "ipis", K.Ipis);
+        foreach (var (d, _) in _devices) d.AddCounters(into);
     }
 
     private static void Add(IDictionary<string, long> d, string key, long v) => d[key] = (d.TryGetValue(key, out var old) ? old : 0) + v;

@@ -13,13 +13,15 @@ public sealed record RunSettings
     public int MaxSteps { get; init; } = 10_000;
     /// <summary>Knob values set by the user (config file or -D): they win over the scenario's pins.</summary>
     public IReadOnlyDictionary<string, bool> KnobOverrides { get; init; } = new Dictionary<string, bool>();
+    /// <summary>Non-bug kernel settings set by the user (stressvm.kernel.perf.mode and the like): they win over the scenario's.</summary>
+    public IReadOnlyDictionary<string, string> SettingOverrides { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>Builds models and strategies for a scenario, the same way for run, replay, tests and bench.</summary>
 public static class ScenarioRunner
 {
     public static KernelModel BuildModel(ScenarioSpec spec, RunSettings s, bool recordTrace = false) =>
-        new(spec, spec.Knobs(null, s.KnobOverrides), s.MaxSteps, recordTrace);
+        new(spec, spec.Knobs(null, s.KnobOverrides, s.SettingOverrides), s.MaxSteps, recordTrace);
 
     /// <summary>The strategy; PCT spreads its change points over a pilot run's length (a function of the model).</summary>
     public static ISchedulingStrategy Strategy(KernelModel model, RunSettings s) =>

@@ -12,6 +12,8 @@ public static class DriverRegistry
     {
         ["filemap"] = () => FilemapOps.Instance,
         ["pfnmap"] = () => PfnMapOps.Instance,
+        // Issue 5 drivers: each call makes a fresh instance (one per driver and file in a model).
+        ["fbdefio"] = () => new FbDefioOps(),
     };
 
     public static IEnumerable<string> Names => Drivers.Keys.Order(StringComparer.Ordinal);

@@ -32,6 +32,8 @@ public sealed record ScenarioSpec
     public string? Source { get; init; }
     public string Expect { get; init; } = "pass";
     public IReadOnlyDictionary<string, bool> Pins { get; init; } = new Dictionary<string, bool>();
+    /// <summary>Pinned non-bug kernel settings (stressvm.kernel.perf.mode, fbdefio.version, ...), by name.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<FileSpec> Files { get; init; } = [];
     public IReadOnlyList<VmaSpec> Vmas { get; init; } = [];
     public IReadOnlyList<CpuSpec> Cpus { get; init; } = [];
@@ -43,11 +45,14 @@ public sealed record ScenarioSpec
     public bool ExpectsPass => Expect == "pass";
 
     /// <summary>The knobs for a run: defaults, then this scenario's pins, then overrides (later wins).</summary>
-    public KernelKnobs Knobs(KernelKnobs? baseKnobs = null, IReadOnlyDictionary<string, bool>? overrides = null)
+    public KernelKnobs Knobs(KernelKnobs? baseKnobs = null, IReadOnlyDictionary<string, bool>? overrides = null,
+        IReadOnlyDictionary<string, string>? settingOverrides = null)
     {
         var k = baseKnobs ?? KernelKnobs.Upstream;
         foreach (var (name, on) in Pins) k = k.With(name, on);
+        foreach (var (name, value) in Settings) k = k.WithSetting(name, value);
         if (overrides is not null) foreach (var (name, on) in overrides) k = k.With(name, on);
+        if (settingOverrides is not null) foreach (var (name, value) in settingOverrides) k = k.WithSetting(name, value);
         return k;
     }
 }

@@ -30,4 +30,13 @@ public abstract class VmOperations
 
     /// <summary>-&gt;close, from remove_vma().</summary>
     public virtual void Close(KernelActor cur, Vma vma) { }
+
+    /// <summary>-&gt;open: a new VMA now maps the driver (__split_vma calls it on the new half).</summary>
+    public virtual void Open(KernelActor cur, Vma vma) { }
+
+    /// <summary>-&gt;may_split: false vetoes a split (munmap/mprotect of part of the VMA fails with EINVAL).</summary>
+    public virtual bool MaySplit(Vma vma, int addr) => true;
+
+    /// <summary>The driver's shared state and actors, or null for stateless drivers.</summary>
+    public virtual DriverDevice? Device => null;
 }

@@ -22,7 +22,14 @@ public static class MunmapSyscall
         cur.Begin("munmap", $"[{start:x}-{end:x})");
         await cur.Lock(mm.MmapLock, LockMode.Write); // mmap_write_lock_killable
         mm.MmLockSeq++;                                // mm_lock_seqcount_begin
-        // vms_gather_munmap_vmas(): whole VMAs only (no __split_vma in the model).
+        // vms_gather_munmap_vmas(): __split_vma at the range's edges; vm_ops->may_split may refuse (EINVAL).
+        if (!await SplitVma.SplitForRange(cur, mm, start, end).ConfigureAwait(false))
+        {
+            mm.MmLockSeq++; // mmap_write_unlock -> vma_end_write_all
+            cur.Unlock(mm.MmapLock);
+            cur.End("munmap", "EINVAL (may_split)");
+            return;
+        }
         var vmas = cur.ScratchVmas;
         vmas.Clear();
         foreach (var v in mm.Vmas)

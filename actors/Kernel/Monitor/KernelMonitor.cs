@@ -143,6 +143,8 @@ public sealed class KernelMonitor : ISafetyMonitor
             if (f.Mapcount != f.PteMaps)
                 return V(Invariants.Refcount, step, "-", $"at the end frame {f} has mapcount {f.Mapcount} but {f.PteMaps} PTE(s) map it");
         }
+        foreach (var d in k.Devices) // drivers' own end oracles (device copy, ring-buffer counts)
+            if (d.AtEnd(k) is { } dv) return V(dv.Invariant, step, d.Name, dv.Detail);
         foreach (var file in k.Files)
         {
             if (!file.Tracked) continue;
