@@ -14,6 +14,7 @@ public static class DriverRegistry
         ["pfnmap"] = () => PfnMapOps.Instance,
         // Issue 5 drivers: each call makes a fresh instance (one per driver and file in a model).
         ["fbdefio"] = () => new FbDefioOps(),
+        ["perf"] = () => new PerfMmapOps(),
     };
 
     public static IEnumerable<string> Names => Drivers.Keys.Order(StringComparer.Ordinal);

@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+
+namespace StressVm.Kernel;
+
+/// <summary>
+/// perf's vm_operations in both of its forms (stressvm.kernel.perf.mode):
+/// pfnmap (v6.14+, b709eb872e19 "perf: map pages in advance"): perf_mmap_vmops = { .open, .close,
+/// .pfn_mkwrite = perf_mmap_pfn_mkwrite, .may_split = perf_mmap_may_split }; map_range() maps every page
+/// at mmap time as special read-only VM_PFNMAP PTEs; only the control page (pgoff 0) may become writable.
+/// legacy (&lt;= v6.13): { .open, .close, .fault = perf_mmap_fault, .page_mkwrite = perf_mmap_fault }; the
+/// fault sets page-&gt;mapping/index so do_page_mkwrite() does not take the page for a truncated one.
+/// </summary>
+public sealed class PerfMmapOps : VmOperations
+{
+    private readonly PerfRingBuffer _rb = new();
+    private bool _legacy;
+
+    public PerfMmapOps() => _rb.Ops = this;
+
+    public override string Name => "perf";
+    public override DriverDevice Device => _rb;
+    public PerfRingBuffer RingBuffer => _rb;
+
+    // The mode is read at mmap (Populate) from the run's knobs; the hooks the core sees follow it.
+    public override bool HasFault => _legacy;
+    public override bool HasPageMkwrite => _legacy;
+    public override bool HasPfnMkwrite => !_legacy;
+
+    /// <summary>perf_mmap(): perf_mmap_rb, then (pfnmap) map_range() with read-only special PTEs.</summary>
+    public override void Populate(KernelState k, Vma vma)
+    {
+        _legacy = k.Knobs.PerfMode == "legacy";
+        _rb.MmapRb(k, vma);
+        if (_legacy) return; // pages arrive through perf_mmap_fault
+        vma.Flags |= VmFlags.PfnMap; // remap_pfn_range() sets VM_PFNMAP
+        for (int vpn = vma.Start; vpn < vma.End; vpn++)
+        {
+            // remap_pfn_range(vma, va, page_to_pfn(page), PAGE_SIZE, vm_get_page_prot(vm_flags & ~VM_SHARED)):
+            // the "private" protection is read-only, so the first write to any page faults.
+            var page = _rb.PageAt(vma.PgoffOf(vpn));
+            vma.Mm.SetPte(vpn, new Pte { Present = true, Pfn = page.Pfn, Special = true, Young = true }, -1);
+        }
+    }
+
+    /// <summary>perf_mmap_pfn_mkwrite(): "The first page is the user control page, others are read-only."</summary>
+    public override ValueTask<VmFault> PfnMkwrite(KernelActor cur, Vmf vmf)
+    {
+        if (cur.K.Knobs.PerfMkwriteAnyPage) return new(VmFault.None); // knob: every page accepted
+        return new(vmf.Pgoff == 0 ? VmFault.None : VmFault.SigBus);
+    }
+
+    /// <summary>perf_mmap_may_split(): -EINVAL (b024d7b56c77); knob perf-allow-split: no may_split hook.</summary>
+    public override bool MaySplit(Vma vma, int addr) => _rb.K.Knobs.PerfAllowSplit;
+
+
+    /// <summary>perf_mmap_open().</summary>
+    public override void Open(KernelActor cur, Vma vma) => _rb.MmapOpen();
+
+    /// <summary>perf_mmap_close(), from remove_vma().</summary>
+    public override void Close(KernelActor cur, Vma vma) => _rb.MmapClose(cur, vma);
+
+    /// <summary>perf_mmap_fault() (legacy) as -&gt;fault and, with FAULT_FLAG_MKWRITE, as -&gt;page_mkwrite.</summary>
+    public override ValueTask<VmFault> Fault(KernelActor cur, Vmf vmf) => new(PerfMmapFault(cur, vmf));
+
+    public override ValueTask<VmFault> PageMkwrite(KernelActor cur, Vmf vmf) => new(PerfMmapFault(cur, vmf));
+
+    private VmFault PerfMmapFault(KernelActor cur, Vmf vmf)
+    {
+        if (vmf.Mkwrite)
+        {
+            if (cur.K.Knobs.PerfMkwriteAnyPage) return VmFault.None;
+            return vmf.Pgoff == 0 ? VmFault.None : VmFault.SigBus;
+        }
+        var rb = _rb;
+        if (!rb.Attached) return VmFault.SigBus;                      // rcu_dereference(event->rb) == NULL
+        if (vmf.Pgoff != 0 && vmf.Write) return VmFault.SigBus;      // write fault on a data page
+        if (vmf.Pgoff >= rb.NrPages) return VmFault.SigBus;          // perf_mmap_to_page() == NULL
+        var page = rb.PageAt(vmf.Pgoff);
+        cur.K.FolioGet(page);
+        if (!cur.K.Knobs.PerfLegacyNoMapping)
+        {
+            // "so do_page_mkwrite's !folio->mapping check does not retry": a fake page-cache identity.
+            page.Mapping = vmf.Vma.Mapping;
+            page.Index = vmf.Pgoff;
+        }
+        vmf.Page = page;
+        return VmFault.None;
+    }
+}
