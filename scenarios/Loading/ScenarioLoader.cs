@@ -176,7 +176,7 @@ public static class ScenarioLoader
         return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver);
     }
 
-    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw"];
+    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "fsync", "write"];
 
     private static OpKind? OpKindOf(string s) => s switch
     {
@@ -186,6 +186,8 @@ public static class ScenarioLoader
         "madvise-dontneed" => OpKind.MadviseDontneed,
         "mprotect-ro" => OpKind.MprotectRead,
         "mprotect-rw" => OpKind.MprotectWrite,
+        "fsync" => OpKind.Fsync,
+        "write" => OpKind.Write,
         _ => null,
     };
 

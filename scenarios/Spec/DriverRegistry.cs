@@ -15,6 +15,8 @@ public static class DriverRegistry
         // Issue 5 drivers: each call makes a fresh instance (one per driver and file in a model).
         ["fbdefio"] = () => new FbDefioOps(),
         ["perf"] = () => new PerfMmapOps(),
+        ["dax"] = () => new DaxOps(pmd: false),
+        ["dax-pmd"] = () => new DaxOps(pmd: true),
     };
 
     public static IEnumerable<string> Names => Drivers.Keys.Order(StringComparer.Ordinal);

@@ -83,6 +83,15 @@ public sealed class CpuActor : KernelActor
             case OpKind.MprotectWrite:
                 await MprotectSyscall.Mprotect(this, Mm, op.Vpn, op.Vpn + op.Pages, op.Kind == OpKind.MprotectWrite).ConfigureAwait(false);
                 break;
+            case OpKind.Fsync:
+            case OpKind.Write:
+                // fsync(2)/write(2) on the file this VMA maps (the driver's file_operations); none: EBADF.
+                if (Mm.FindVma(op.Vpn) is { Ops: { } ops } fvma)
+                {
+                    if (op.Kind == OpKind.Fsync) await ops.Fsync(this, fvma).ConfigureAwait(false);
+                    else await ops.FileWrite(this, fvma, fvma.PgoffOf(op.Vpn), op.Pages).ConfigureAwait(false);
+                }
+                break;
         }
         Pc++;
         if (Pc < _program.Length) Self.Tell(RunNext.Instance, Self);

@@ -37,6 +37,12 @@ public abstract class VmOperations
     /// <summary>-&gt;may_split: false vetoes a split (munmap/mprotect of part of the VMA fails with EINVAL).</summary>
     public virtual bool MaySplit(Vma vma, int addr) => true;
 
+    /// <summary>fsync(2) on the mapped file (file_operations-&gt;fsync; the VMA only names the file).</summary>
+    public virtual ValueTask Fsync(KernelActor cur, Vma vma) => ValueTask.CompletedTask;
+
+    /// <summary>write(2) of <paramref name="pages"/> pages at file page <paramref name="pgoff"/> (file_operations-&gt;write_iter).</summary>
+    public virtual ValueTask FileWrite(KernelActor cur, Vma vma, int pgoff, int pages) => ValueTask.CompletedTask;
+
     /// <summary>The driver's shared state and actors, or null for stateless drivers.</summary>
     public virtual DriverDevice? Device => null;
 }
