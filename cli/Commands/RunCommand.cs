@@ -73,6 +73,7 @@ public static class RunCommand
         var strategy = ScenarioRunner.Strategy(model, s);
         var findings = new SortedDictionary<string, Finding>(StringComparer.Ordinal);
         var fingerprints = new HashSet<ulong>();
+        var counters = new SortedDictionary<string, long>(StringComparer.Ordinal); // ISimulationModel.AddCounters, summed
         long steps = 0;
         int errors = 0;
         string? firstError = null;
@@ -81,6 +82,7 @@ public static class RunCommand
         {
             ulong seed = s.FirstSeed + (ulong)i;
             var r = Explorer.RunOne(model, strategy, seed);
+            model.AddCounters(counters);
             steps += r.Steps;
             fingerprints.Add(r.Fingerprint);
             if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged)
@@ -123,6 +125,9 @@ public static class RunCommand
             w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
             w.WriteNumber("internalErrors", errors);
             if (firstError is not null) w.WriteString("firstInternalError", firstError);
+            w.WriteStartObject("counters");
+            foreach (var (name, v) in counters) w.WriteNumber(name, v);
+            w.WriteEndObject();
             w.WriteStartArray("violations");
             foreach (var f in findings.Values)
             {
@@ -149,6 +154,8 @@ public static class RunCommand
             Console.WriteLine($"schedules   {s.Seeds}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / s.Seeds:0.#}/schedule)");
             Console.WriteLine($"speed       {perSecond:0} schedules/s");
             if (errors > 0) Console.WriteLine($"model errors {errors}; first: {firstError}");
+            if (counters.Count > 0)
+                Console.WriteLine($"counters    {string.Join("  ", counters.Select(c => $"{c.Key} {c.Value} ({(double)c.Value / s.Seeds:0.##}/schedule)"))}");
             if (!found) Console.WriteLine("violations  none");
             else
             {

@@ -17,6 +17,7 @@ public static class DriverRegistry
         ["perf"] = () => new PerfMmapOps(),
         ["dax"] = () => new DaxOps(pmd: false),
         ["dax-pmd"] = () => new DaxOps(pmd: true),
+        ["filemap-faultaround"] = () => new FaultAroundOps(),
     };
 
     public static IEnumerable<string> Names => Drivers.Keys.Order(StringComparer.Ordinal);

@@ -137,6 +137,9 @@ public sealed class CpuActor : KernelActor
         if (vpn < 0 || vpn >= Mm.MaxVpn) return false;
         ref Pte pte = ref Mm.PteRef(vpn);
         if (!pte.Present || (write && !pte.Write)) return false;
+        // No hardware access flag (stressvm.kernel.arch.hw-access-flag = false, arm64 without FEAT_HAFDBS):
+        // an access through an old PTE takes an access-flag fault; handle_pte_fault makes it young.
+        if (!pte.Young && !K.Knobs.ArchHwAccessFlag) return false;
         pte.Young = true;
         if (write) pte.Dirty = true;
         Tlb.Fill(new TlbEntry { Vpn = vpn, Pfn = pte.Pfn, Write = pte.Write, Dirty = pte.Dirty, PteId = pte.Id, FilledAt = ++K.Clock });
