@@ -76,6 +76,9 @@ public abstract class KernelActor : Actor
 
     public void VmaEndRead(Vma vma) => K.VmaLocks.EndRead(vma);
 
+    /// <summary>cond_resched() / preemption: a scheduling point with no other effect.</summary>
+    public AskAwaitable<CondResched> CondResched() => Ask<CondResched>(K.Sched.Self, Kernel.CondResched.Instance);
+
     /// <summary>
     /// flush_tlb_mm_range(): flush the local TLB, then IPI every other CPU of the mm and wait for all acks.
     /// </summary>

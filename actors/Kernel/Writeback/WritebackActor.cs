@@ -10,7 +10,8 @@ public sealed class WritebackPass
 }
 
 /// <summary>
-/// A flusher thread (a kernel thread: no user TLB) writing back one shared file: for each dirty page,
+/// A flusher thread (a kernel thread: no user TLB) writing back one shared file, woken when a page of it
+/// becomes dirty, for at most Passes passes: for each dirty page,
 /// folio_lock, folio_clear_dirty_for_io (write-protect walk, then clear PG_dirty), copy to disk if the
 /// filesystem still has its per-page state, drop that state, folio_unlock.
 /// </summary>
@@ -29,16 +30,31 @@ public sealed class WritebackActor : KernelActor
     public int PassesDone { get; private set; }
     public int PagesWritten { get; private set; }
 
-    /// <summary>Queues the first pass (from the run's start action).</summary>
+    private bool _queued;
+    private int _started;
+
+    /// <summary>From the run's start action: a first pass if something is already dirty.</summary>
     public void Start()
     {
-        if (Passes > 0) Self.Tell(WritebackPass.Instance, Self);
+        foreach (var p in Mapping.Pages)
+            if (p is not null && p.Dirty) { Kick(); return; }
+    }
+
+    /// <summary>wb_wakeup: queue a pass unless one is queued or the pass budget is spent.</summary>
+    public void Kick()
+    {
+        if (_queued || _started >= Passes) return;
+        _queued = true;
+        _started++;
+        Self.Tell(WritebackPass.Instance);
     }
 
     protected override bool TryReset()
     {
         PassesDone = 0;
         PagesWritten = 0;
+        _queued = false;
+        _started = 0;
         return true;
     }
 
@@ -47,6 +63,7 @@ public sealed class WritebackActor : KernelActor
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask OnPass(WritebackPass _)
     {
+        _queued = false;
         Begin("writeback", Mapping.Name);
         var pages = Mapping.Pages;
         for (int index = 0; index < pages.Length; index++)
@@ -56,7 +73,7 @@ public sealed class WritebackActor : KernelActor
             await WritePage(page).ConfigureAwait(false);
         }
         End("writeback");
-        if (++PassesDone < Passes) Self.Tell(WritebackPass.Instance, Self);
+        PassesDone++;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
