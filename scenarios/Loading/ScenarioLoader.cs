@@ -152,7 +152,7 @@ public static class ScenarioLoader
         return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver);
     }
 
-    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw"];
+    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync"];
 
     private static OpKind? OpKindOf(string s) => s switch
     {
@@ -162,6 +162,7 @@ public static class ScenarioLoader
         "madvise-dontneed" => OpKind.MadviseDontneed,
         "mprotect-ro" => OpKind.MprotectRead,
         "mprotect-rw" => OpKind.MprotectWrite,
+        "msync" => OpKind.Msync,
         _ => null,
     };
 
