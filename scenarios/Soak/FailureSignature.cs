@@ -3,15 +3,19 @@ using StressVm.Runtime;
 
 namespace StressVm.Scenarios.Soak;
 
-/// <summary>A failure's dedup key (16 hex digits) and the readable step sequence it was computed from.</summary>
-public readonly record struct SignatureValue(string Hash, string Tail);
-
 /// <summary>
-/// The stable signature of a failing run: its finding (invariant, "deadlock", "step-budget") and the
-/// sequence of (actor name, message type, delivery kind) of the last <c>depth</c> steps up to the one that
-/// failed; no seeds, no step numbers, no message contents. Hashed with <see cref="StableHash"/>, so the same
-/// bug gets the same signature in every process, shard and resume. An actor name's "#n" suffix (duplicate
-/// names of actors made during a run) is dropped. One instance per worker: it caches the name hashes.
+/// The stable dedup signature of a failing run: the finding (invariant, "deadlock", "step-budget") plus the
+/// sequence of (actor name, message type, delivery kind) that led to it, without seeds, step numbers or
+/// message contents, hashed with <see cref="StableHash"/> so every process, shard and resume agrees.
+/// <list type="bullet">
+/// <item>A violation: the last <c>depth</c> steps, up to the failing one, taken by the actor the violation
+/// names. Steps of unrelated actors are left out on purpose: with them every interleaving of background
+/// noise would make a new "distinct" bug.</item>
+/// <item>A deadlock: its waiters (who waits for whom, with what request), sorted.</item>
+/// <item>A step-budget run (livelock), or a violation whose actor took no step: the last <c>depth</c> steps of the run.</item>
+/// </list>
+/// An actor name's "#n" suffix (duplicate names of actors made during a run) is dropped. One instance per
+/// worker thread: it caches name hashes.
 /// </summary>
 public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
 {
@@ -19,34 +23,43 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
 
     private readonly Dictionary<string, ulong> _nameHashes = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, ulong> _typeHashes = new();
+    private readonly int[] _window = new int[Math.Max(1, depth)];
 
-    public int Depth { get; } = depth;
+    public int Depth { get; } = Math.Max(1, depth);
 
-    /// <summary>The signature hash of the failing run <paramref name="result"/>, whose steps are in <paramref name="trace"/>.</summary>
+    /// <summary>The signature (16 hex digits) of the failing run <paramref name="result"/>, whose steps are in <paramref name="trace"/>.</summary>
     public string Compute(RunResult result, Trace trace)
     {
-        var (from, to) = Window(result, trace);
         ulong h = StableHash.Of(result.FindingName ?? "");
-        var steps = trace.Steps;
-        for (int i = from; i < to; i++)
+        if (result.Deadlock is { } d)
         {
-            var s = steps[i];
+            foreach (var w in d.Waiters.Select(w => $"{Normalize(w.Waiter)}>{Normalize(w.WaitsFor)}:{w.Request}").OrderBy(s => s, StringComparer.Ordinal))
+                h = StableHash.Mix(h, NameHash(w));
+            return StableHash.Avalanche(h).ToString("x16");
+        }
+        int n = Window(result, trace);
+        var steps = trace.Steps;
+        if (result.Violation is { } v) h = StableHash.Mix(h, NameHash(v.Actor));
+        for (int i = n - 1; i >= 0; i--)
+        {
+            var s = steps[_window[i]];
             h = StableHash.Mix(h, NameHash(trace.ActorName(s.Actor)));
             h = StableHash.Mix(h, TypeHash(s.Message.GetType()) ^ (ulong)s.Kind);
         }
-        if (to == from && result.Violation is { } v) h = StableHash.Mix(h, NameHash(v.Actor));
         return StableHash.Avalanche(h).ToString("x16");
     }
 
-    /// <summary>The steps the signature covers, readable: "client0 <- GetValue; counter <- SetValue (reply)".</summary>
+    /// <summary>What the signature covers, readable: "reader <- Ready; reader <- DataValue (reply)".</summary>
     public string Describe(RunResult result, Trace trace)
     {
-        var (from, to) = Window(result, trace);
+        if (result.Deadlock is { } d)
+            return string.Join("; ", d.Waiters.Select(w => $"{Normalize(w.Waiter)} waits for {Normalize(w.WaitsFor)} ({w.Request})").OrderBy(s => s, StringComparer.Ordinal));
+        int n = Window(result, trace);
         var sb = new StringBuilder();
         var steps = trace.Steps;
-        for (int i = from; i < to; i++)
+        for (int i = n - 1; i >= 0; i--)
         {
-            var s = steps[i];
+            var s = steps[_window[i]];
             if (sb.Length > 0) sb.Append("; ");
             sb.Append(Normalize(trace.ActorName(s.Actor))).Append(" <- ").Append(s.Message.GetType().Name);
             if (s.Kind == EnvelopeKind.Reply) sb.Append(" (reply)");
@@ -57,11 +70,21 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
 
     public SignatureValue Of(RunResult result, Trace trace) => new(Compute(result, trace), Describe(result, trace));
 
-    private (int From, int To) Window(RunResult result, Trace trace)
+    /// <summary>Fills <see cref="_window"/> with the covered step indices, newest first; returns how many.</summary>
+    private int Window(RunResult result, Trace trace)
     {
-        int to = trace.Count;
-        if (result.Violation is { } v) to = Math.Min(to, v.Step + 1);
-        return (Math.Max(0, to - Depth), to);
+        var steps = trace.Steps;
+        int end = steps.Length;
+        int n = 0;
+        if (result.Violation is { } v)
+        {
+            end = Math.Min(end, v.Step + 1);
+            for (int i = end - 1; i >= 0 && n < Depth; i--)
+                if (string.Equals(trace.ActorName(steps[i].Actor), v.Actor, StringComparison.Ordinal)) _window[n++] = i;
+            if (n > 0) return n;
+        }
+        for (int i = end - 1; i >= 0 && n < Depth; i--) _window[n++] = i;
+        return n;
     }
 
     private ulong NameHash(string name)
@@ -90,3 +113,6 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
         return hash > 0 && hash < name.Length - 1 && name.AsSpan(hash + 1).IndexOfAnyExceptInRange('0', '9') < 0 ? name[..hash] : name;
     }
 }
+
+/// <summary>A failure's dedup key (16 hex digits) and the readable step sequence it was computed from.</summary>
+public readonly record struct SignatureValue(string Hash, string Tail);

@@ -17,7 +17,7 @@ public static class ToyScenarios
 
     public static ISimulationModel Create(string name) => name switch
     {
-        LostUpdate => new LostUpdateModel(name, new LostUpdateOptions(Clients: 2, Increments: 3)),
+        LostUpdate => new LostUpdateModel(name, new LostUpdateOptions(Clients: 2, Increments: 2)),
         CounterOk => new LostUpdateModel(name, new LostUpdateOptions(Clients: 4, Increments: 8, Atomic: true)),
         PublishBeforeInit => new PublishBeforeInitModel(name),
         Crashing => new LostUpdateModel(name, new LostUpdateOptions(Clients: 2, Increments: 2, CrashOneIn: 16)),
