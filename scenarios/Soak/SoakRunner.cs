@@ -128,7 +128,7 @@ public sealed class SoakRunner
             long left = Interlocked.Read(ref _budget);
             if (left <= 0)
             {
-                RequestStop(SoakStopReason.MaxSchedules);
+                lock (_toMinimize) _reason ??= SoakStopReason.MaxSchedules; // a soft stop: queued minimizations still run
                 return null;
             }
             granted = Math.Min(want, left);

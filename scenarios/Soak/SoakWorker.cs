@@ -30,7 +30,11 @@ internal sealed class SoakWorker(SoakRunner runner, IScenarioSource source, int 
             {
                 while (runner.TryTakeMinimization(out var f) && !runner.StopRequested) Minimize(f);
                 var claim = runner.Claim();
-                if (claim is null) break;
+                if (claim is null)
+                {
+                    while (!runner.StopRequested && runner.TryTakeMinimization(out var last)) Minimize(last);
+                    break;
+                }
                 RunChunk(claim.Value.Scenario, claim.Value.Chunk, claim.Value.Seeds);
                 consecutiveFailures = 0;
             }
@@ -41,7 +45,7 @@ internal sealed class SoakWorker(SoakRunner runner, IScenarioSource source, int 
                 {
                     runner.Warn($"worker {Index} stops after {consecutiveFailures} failures in a row");
                     Failed = true;
-                    if (consecutiveFailures >= 3) runner.RequestStop(SoakStopReason.WorkerFailed);
+                    runner.RequestStop(SoakStopReason.WorkerFailed);
                     return;
                 }
             }

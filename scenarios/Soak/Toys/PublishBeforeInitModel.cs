@@ -7,6 +7,7 @@ public sealed record StartWriter;
 public sealed record WriteData(int Value, bool Acknowledge);
 public sealed record DataWritten;
 public sealed record Ready;
+public sealed record FlushData;
 public sealed record ReadData;
 public sealed record DataValue(int Value);
 
@@ -65,6 +66,7 @@ public sealed class PublishBeforeInitModel : ISimulationModel
         {
             (_store, _reader, _ordered) = (store, reader, ordered);
             ReceiveAsync<StartWriter>(StartAsync);
+            Receive<FlushData>(_ => Tell(_store, new WriteData(Payload, Acknowledge: false)));
         }
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -76,8 +78,9 @@ public sealed class PublishBeforeInitModel : ISimulationModel
                 Tell(_reader, new Ready());
                 return;
             }
+            // The bug: "ready" goes out before the data is written (the write is flushed in a later step).
             Tell(_reader, new Ready());
-            Tell(_store, new WriteData(Payload, Acknowledge: false));
+            Tell(Self, new FlushData());
         }
 
         protected override bool TryReset() => true;
