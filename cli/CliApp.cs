@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StressVm.Cli.Commands;
 
 namespace StressVm.Cli;
 
@@ -15,6 +16,8 @@ public static class CliApp
             "StressVm: a deterministic, actor-based stress tester for the Linux kernel's memory-management fault paths.\n" +
             "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input.");
         // Commands register here, one file each under Commands/.
+        root.Subcommands.Add(SoakCommand.Create());
+        root.Subcommands.Add(MinimizeCommand.Create());
         return root;
     }
 
