@@ -85,7 +85,7 @@ public sealed class SoakReport
     public string ToJson()
     {
         var doc = new JsonReport(Schedules, InternalErrors, Failures);
-        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     public string ToText()

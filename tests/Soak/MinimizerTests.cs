@@ -73,3 +73,17 @@ public class MinimizerTests
         Assert.All(SoakTestKit.Records<ScheduleMinimized>(dir), m => Assert.True(m.Verified && m.Steps <= m.OriginalSteps));
     }
 }
+
+public class MinimizerLeavesTheModelWholeTests
+{
+    [Fact]
+    public void AfterMinimizingTheModelRunsItsWholeProgramAgain()
+    {
+        var model = new LostUpdateModel("lu", new LostUpdateOptions(Clients: 3, Increments: 3));
+        ulong seed = SoakTestKit.FirstFailingSeed(model);
+        var m = FailureMinimizer.FromSeed(model, "lu", seed, new StrategySpec("random"));
+        Assert.NotEmpty(m.DroppedOperations);
+        Assert.Empty(model.DroppedOperations);
+        Assert.Equal(9, model.ExpectedFinalValue);
+    }
+}

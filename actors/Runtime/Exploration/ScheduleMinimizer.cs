@@ -20,6 +20,20 @@ public static class ScheduleMinimizer
     {
         options ??= MinimizerOptions.Default;
         var shrinkable = model as IShrinkableModel;
+        var droppedBefore = shrinkable?.DroppedOperations;
+        try
+        {
+            return MinimizeCore(model, shrinkable, seed, failing, options);
+        }
+        finally
+        {
+            // The model goes back to running whole programs: a soak worker keeps using it.
+            if (shrinkable is not null) shrinkable.DroppedOperations = droppedBefore!;
+        }
+    }
+
+    private static MinimizationResult MinimizeCore(ISimulationModel model, IShrinkableModel? shrinkable, ulong seed, Schedule failing, MinimizerOptions options)
+    {
         var dropped = new SortedSet<int>(ParseDropped(failing.Get(DroppedOperationsKey)));
         if (shrinkable is not null) shrinkable.DroppedOperations = dropped;
 
