@@ -50,7 +50,7 @@ internal static class SoakSession
             if (failure is not null)
             {
                 Console.Error.WriteLine($"stressvm soak: {failure.Message}");
-                return failure is ArgumentException or IOException ? CliApp.ExitBadInput : CliApp.ExitBadInput;
+                return failure is ArgumentException or IOException ? CliApp.ExitBadInput : CliApp.ExitInternalError;
             }
             PrintSummary(summary!, runner);
             return summary!.Failures.Count > 0 ? CliApp.ExitBugFound : CliApp.ExitOk;
