@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StressVm.Cli.Commands;
 
 namespace StressVm.Cli;
 
@@ -20,6 +21,8 @@ public static class CliApp
         // Commands register here, one file each under Commands/.
         root.Subcommands.Add(Commands.BenchCommand.Create());
         root.Subcommands.Add(Commands.ConfigCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create());
+        root.Subcommands.Add(MinimizeCommand.Create());
         return root;
     }
 
