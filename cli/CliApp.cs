@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StressVm.Cli.Commands;
 
 namespace StressVm.Cli;
 
@@ -8,16 +9,23 @@ public static class CliApp
     public const int ExitOk = 0;
     public const int ExitBugFound = 1;
     public const int ExitBadInput = 2;
+    /// <summary>A defect in StressVm itself (never a finding about the kernel model).</summary>
+    public const int ExitInternalError = 3;
 
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand(
             "StressVm: a deterministic, actor-based stress tester for the Linux kernel's memory-management fault paths.\n" +
-            "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input.");
+            "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input,\n" +
+            "3 = an internal error of StressVm itself.");
         // Commands register here, one file each under Commands/.
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(Commands.BenchCommand.Create());
+        root.Subcommands.Add(Commands.ConfigCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create());
+        root.Subcommands.Add(MinimizeCommand.Create());
         return root;
     }
 
@@ -31,6 +39,16 @@ public static class CliApp
             Console.Error.WriteLine("Run 'stressvm --help' for usage.");
             return ExitBadInput;
         }
-        return parse.Invoke();
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A defect of StressVm itself: say so in one line, keep the details for a bug report.
+            Console.Error.WriteLine($"stressvm: internal error: {e.GetType().Name}: {e.Message}");
+            Console.Error.WriteLine(e.StackTrace);
+            return ExitInternalError;
+        }
     }
 }

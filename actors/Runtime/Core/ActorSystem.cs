@@ -106,6 +106,8 @@ public sealed class ActorSystem
             {
                 CurrentActorId = i;
                 _actors[i].PreStart();
+                CurrentActorId = -1;
+                _enabled.Set(i, _actors[i].IsEnabled);
             }
             CurrentActorId = -1;
             start?.Invoke(this);

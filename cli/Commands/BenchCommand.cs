@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Text.Json;
+using StressVm.Cli.Bench;
+
+namespace StressVm.Cli.Commands;
+
+/// <summary>`stressvm bench runtime [--json]`: single-thread speed figures for README.md.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure StressVm's speed on this machine (single thread). Figures, not pass/fail.");
+
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var seconds = new Option<double>("--seconds") { Description = "Measuring time per case, in seconds.", DefaultValueFactory = _ => 1.0 };
+        var runtime = new Command("runtime",
+            "Runtime throughput with trace recording on: Tell ping-pong and Ask/await ping-pong in steps/s and bytes allocated " +
+            "per step, and schedules/s of a 98-step toy scenario (two clients racing read-modify-write on a counter, the system reset between schedules).");
+        runtime.Options.Add(json);
+        runtime.Options.Add(seconds);
+        runtime.SetAction(pr =>
+        {
+            var r = RuntimeBench.Run(pr.GetValue(seconds));
+            if (pr.GetValue(json))
+            {
+                var o = new
+                {
+                    tell = new { stepsPerSecond = Math.Round(r.Tell.StepsPerSecond), bytesPerStep = Math.Round(r.Tell.BytesPerStep, 2) },
+                    ask = new { stepsPerSecond = Math.Round(r.Ask.StepsPerSecond), bytesPerStep = Math.Round(r.Ask.BytesPerStep, 2) },
+                    schedules = new
+                    {
+                        schedulesPerSecond = Math.Round(r.Schedules.SchedulesPerSecond),
+                        stepsPerSchedule = Math.Round(r.Schedules.StepsPerSchedule, 1),
+                        bytesPerSchedule = Math.Round(r.Schedules.BytesPerSchedule, 1),
+                    },
+                };
+                Console.WriteLine(JsonSerializer.Serialize(o));
+            }
+            else
+            {
+                Console.WriteLine($"{"case",-22} {"rate",16} {"alloc",16}");
+                Console.WriteLine($"{"tell ping-pong",-22} {r.Tell.StepsPerSecond,12:N0} st/s {r.Tell.BytesPerStep,10:N2} B/step");
+                Console.WriteLine($"{"ask/await ping-pong",-22} {r.Ask.StepsPerSecond,12:N0} st/s {r.Ask.BytesPerStep,10:N2} B/step");
+                Console.WriteLine($"{"toy schedules",-22} {r.Schedules.SchedulesPerSecond,12:N0} sc/s {r.Schedules.BytesPerSchedule,10:N1} B/sched ({r.Schedules.StepsPerSchedule:N0} steps each)");
+            }
+            return CliApp.ExitOk;
+        });
+        bench.Subcommands.Add(runtime);
+        return bench;
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using StressVm.Runtime;
+using StressVm.Telemetry;
+
+namespace StressVm.Cli;
+
+/// <summary>
+/// The telemetry options shared by run, replay and soak (<c>--trace-out FILE</c>, <c>--otlp-endpoint URL</c>,
+/// <c>--otlp-protocol grpc|http/protobuf</c>, <c>--sample-share X</c>) and the glue from a parse result to a
+/// <see cref="TelemetrySession"/>. Usage in a command file:
+/// <code>
+/// var tel = new TelemetryCliOptions();
+/// tel.AddTo(command);
+/// // in the action:
+/// using var session = tel.CreateSession(parse, fromConfig, defaultSampleShare: 1.0, Console.Error);  // replay: 1.0, run: 0
+/// ... RunResult r = system.Run(...);
+/// int code = TelemetryCliOptions.ExportRun(session, scenario, strategy, r, system.Trace, replayCmd, tel.TraceOutPath(parse), Console.Error);
+/// ... at the end: TelemetryCliOptions.Finish(session, Console.Out);
+/// </code>
+/// </summary>
+public sealed class TelemetryCliOptions
+{
+    public Option<string?> TraceOut { get; } = new("--trace-out")
+    {
+        Description = "Write the run's trace to FILE: Jaeger JSON (open it in Jaeger's UI, Search > JSON File), or OTLP JSON when FILE ends in .otlp.json.",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> OtlpEndpoint { get; } = new("--otlp-endpoint")
+    {
+        Description = "Export traces over OTLP to this collector (e.g. http://localhost:4317 for gRPC, http://localhost:4318 for http/protobuf). Also OTEL_EXPORTER_OTLP_ENDPOINT.",
+        HelpName = "URL",
+    };
+
+    public Option<string?> OtlpProtocol { get; } = new("--otlp-protocol")
+    {
+        Description = "OTLP transport: grpc (default) or http/protobuf. Also OTEL_EXPORTER_OTLP_PROTOCOL.",
+        HelpName = "PROTOCOL",
+    };
+
+    public Option<double?> SampleShare { get; } = new("--sample-share")
+    {
+        Description = "Share (0..1) of passing runs exported; failing runs always are.",
+        HelpName = "X",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(TraceOut);
+        command.Options.Add(OtlpEndpoint);
+        command.Options.Add(OtlpProtocol);
+        command.Options.Add(SampleShare);
+    }
+
+    public string? TraceOutPath(ParseResult parse) => parse.GetValue(TraceOut);
+
+    /// <summary>
+    /// The effective options: <paramref name="fromConfig"/> (HOCON <c>stressvm.telemetry</c>, or null), then the
+    /// OTEL_EXPORTER_OTLP_* variables, then the command line. Export is on when an endpoint is named (command
+    /// line, variable or config with <c>Enabled</c>); otherwise only files are written. Throws
+    /// <see cref="FormatException"/> for a malformed value (exit code 2).
+    /// </summary>
+    public TelemetryOptions Resolve(ParseResult parse, TelemetryOptions? fromConfig, double defaultSampleShare,
+        Func<string, string?>? getenv = null)
+    {
+        getenv ??= Environment.GetEnvironmentVariable;
+        var o = fromConfig ?? new TelemetryOptions { Enabled = false, SampleShare = defaultSampleShare };
+        bool envEndpoint = !string.IsNullOrWhiteSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
+                           || !string.IsNullOrWhiteSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"));
+        o = TelemetryOptions.FromEnvironment(o, getenv);
+        if (envEndpoint && !string.Equals(getenv("OTEL_SDK_DISABLED")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+            o = o with { Enabled = true };
+        if (parse.GetValue(OtlpProtocol) is { } p) o = o with { Protocol = TelemetryOptions.ParseProtocol(p) };
+        if (parse.GetValue(OtlpEndpoint) is { } ep)
+        {
+            if (!Uri.TryCreate(ep, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                throw new FormatException($"--otlp-endpoint: expected an http:// or https:// address, found '{ep}'");
+            o = o with { Endpoint = uri, TracesEndpoint = null, Enabled = true };
+        }
+        if (parse.GetValue(SampleShare) is { } share)
+        {
+            if (!(share >= 0 && share <= 1)) throw new FormatException($"--sample-share: expected a number from 0 to 1, found {share}");
+            o = o with { SampleShare = share };
+        }
+        return o;
+    }
+
+    /// <summary>Resolves the options and opens a session that flushes on Ctrl-C and at exit.</summary>
+    public TelemetrySession CreateSession(ParseResult parse, TelemetryOptions? fromConfig, double defaultSampleShare,
+        TextWriter warnings, RunTraceOptions? traceOptions = null)
+    {
+        var session = new TelemetrySession(Resolve(parse, fromConfig, defaultSampleShare), traceOptions, warnings);
+        session.InstallExitHooks();
+        return session;
+    }
+
+    /// <summary>
+    /// Hands one finished run to telemetry: metrics, the <paramref name="traceOut"/> file if given, and OTLP
+    /// export if sampled (every failing run). Call it right after the run, before the system runs again.
+    /// Returns 0, or 2 (with a message on <paramref name="error"/>) when the trace file cannot be written;
+    /// a collector problem is never an error here (it is counted and warned about once).
+    /// </summary>
+    public static int ExportRun(TelemetrySession session, string scenario, string strategy, RunResult result, Trace trace,
+        string replayCommand, string? traceOut, TextWriter error)
+    {
+        try
+        {
+            var t = session.Record(scenario, strategy, result, trace, replayCommand, traceOut);
+            if (traceOut is not null && t is not null)
+                error.WriteLine($"trace written to {traceOut} ({TraceFiles.FormatOf(traceOut) switch { TraceFileFormat.OtlpJson => "OTLP JSON", _ => "Jaeger JSON" }}), trace id {t.TraceId}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            error.WriteLine($"stressvm: cannot write trace file '{traceOut}': {e.Message}");
+            return CliApp.ExitBadInput;
+        }
+    }
+
+    /// <summary>The trace id a failing seed is found under in Jaeger ("Lookup by Trace ID").</summary>
+    public static string TraceIdOf(string scenario, ulong seed) => TraceIds.ForRun(scenario, seed).ToHex();
+
+    /// <summary>Flushes the exporter (bounded by its timeout) and prints its counts on <paramref name="summary"/> if it exported anything.</summary>
+    public static void Finish(TelemetrySession session, TextWriter summary, TimeSpan? budget = null)
+    {
+        session.Flush(budget);
+        if (session.Summary() is { } line) summary.WriteLine(line);
+    }
+}
