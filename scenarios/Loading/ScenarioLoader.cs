@@ -13,7 +13,7 @@ public static class ScenarioLoader
 
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
-        var root = ScenarioParser.Parse(text, file);
+        var root = HoconAdapter.Parse(text, file);
         return FromTree(root, name ?? Path.GetFileNameWithoutExtension(file), file);
     }
 

@@ -28,7 +28,7 @@ public class ScenarioLoaderTests
     [InlineData("vmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"load b\"] } ]", 2, 23, "no VMA named 'b'")]
     [InlineData("expect = boom\nvmas = []", 1, 10, "expect must be")]
     [InlineData("bugs { no-such-knob = true }", 1, 23, "unknown bug knob")]
-    [InlineData("vmas = [ { name = a, start = 1 ", 1, 32, "expected '}'")]
+    [InlineData("vmas = [ { name = a, start = 1 ", 1, 32, "found end of file")]
     [InlineData("vmas = [ { name = a, start = 1, pages = 2 }, { name = b, start = 2 } ]\ncpus = [ { program = [] } ]", 1, 66, "overlaps")]
     [InlineData("vmas = [ { name = a, start = 1, file = f } ]", 1, 40, "no file named 'f'")]
     public void BadFilesGiveFileLineAndColumn(string text, int line, int column, string message)
