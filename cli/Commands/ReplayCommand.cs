@@ -139,7 +139,7 @@ public static class ReplayCommand
     private static void WriteJson(ScenarioSpec spec, KernelModel model, ISchedulingStrategy strategy, RunResult r, string? finding)
     {
         var trace = model.System.Trace;
-        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteString("scenario", spec.Name);
         w.WriteNumber("seed", r.Seed);

@@ -111,7 +111,7 @@ public static class RunCommand
 
         if (json)
         {
-            using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+            using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             w.WriteStartObject();
             w.WriteString("scenario", spec.Name);
             w.WriteString("expect", spec.Expect);
