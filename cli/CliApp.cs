@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StressVm.Cli.Commands;
 
 namespace StressVm.Cli;
 
@@ -18,11 +19,13 @@ public static class CliApp
             "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input,\n" +
             "3 = an internal error of StressVm itself.");
         // Commands register here, one file each under Commands/.
-        root.Subcommands.Add(Commands.BenchCommand.Create());
-        root.Subcommands.Add(Commands.ConfigCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(Commands.BenchCommand.Create());
+        root.Subcommands.Add(Commands.ConfigCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create());
+        root.Subcommands.Add(MinimizeCommand.Create());
         return root;
     }
 

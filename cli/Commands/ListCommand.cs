@@ -17,7 +17,7 @@ public static class ListCommand
             var specs = ScenarioCatalog.Names.Select(ScenarioCatalog.LoadBuiltin).ToList();
             if (parse.GetValue(json))
             {
-                using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+                using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
                 w.WriteStartArray();
                 foreach (var s in specs)
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using StressVm.Cli.Common;
 using StressVm.Runtime;
 using StressVm.Scenarios;
 
@@ -21,21 +22,22 @@ public static class ReplayCommand
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
         var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" };
         var schedule = new Option<string?>("--schedule") { Description = "A schedule file written by run --save-schedule" };
-        var strategy = new Option<string?>("--strategy") { Description = "random or pct: the strategy the seed was run with (default random)" };
+        var strategy = new Option<string?>("--strategy") { Description = "random or pct: the strategy the seed was run with (default stressvm.run.strategy)" };
         var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT depth the seed was run with (default 3)" };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default 10000)" };
-        var config = KernelCliOptions.Config();
-        var defines = KernelCliOptions.Defines();
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var cmd = new Command("replay", "Replay one schedule and print it as columns per actor");
         cmd.Arguments.Add(scenario);
-        foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, maxSteps, config, defines, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, maxSteps, json }) cmd.Options.Add(o);
+        ConfigOptions.AddTo(cmd);
         cmd.SetAction(parse =>
         {
+            var loaded = KernelSettings.Load(parse, out int code);
+            if (loaded is null) return code;
+            var s = loaded;
             try
             {
                 var spec = ScenarioCatalog.Load(parse.GetValue(scenario)!);
-                var s = KernelCliOptions.Apply(new RunSettings(), parse.GetValue(config), parse.GetValue(defines) ?? []);
                 s = s with
                 {
                     Strategy = parse.GetValue(strategy) ?? s.Strategy,
@@ -67,7 +69,7 @@ public static class ReplayCommand
         return cmd;
     }
 
-    private static int Replay(ScenarioSpec spec, RunSettings s, ulong seed, Schedule? sched, bool json)
+    private static int Replay(ScenarioSpec spec, Scenarios.RunSettings s, ulong seed, Schedule? sched, bool json)
     {
         var model = ScenarioRunner.BuildModel(spec, s, recordTrace: true);
         ISchedulingStrategy strategy = sched is null
@@ -137,7 +139,7 @@ public static class ReplayCommand
     private static void WriteJson(ScenarioSpec spec, KernelModel model, ISchedulingStrategy strategy, RunResult r, string? finding)
     {
         var trace = model.System.Trace;
-        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteString("scenario", spec.Name);
         w.WriteNumber("seed", r.Seed);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using StressVm.Cli.Common;
 using StressVm.Runtime;
 using StressVm.Scenarios;
 
@@ -16,26 +17,26 @@ public static class RunCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
-        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (schedules) to run (default 1000)" };
-        var firstSeed = new Option<ulong?>("--first-seed") { Description = "First seed (default 0)" };
-        var strategy = new Option<string?>("--strategy") { Description = "random or pct (default random)" };
-        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT bug depth d (default 3)" };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default 10000); exceeding it is a livelock" };
-        var config = KernelCliOptions.Config();
-        var defines = KernelCliOptions.Defines();
+        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (schedules) to run (default stressvm.run.seeds)" };
+        var firstSeed = new Option<ulong?>("--first-seed") { Description = "First seed (default stressvm.run.first-seed)" };
+        var strategy = new Option<string?>("--strategy") { Description = "random or pct (default stressvm.run.strategy)" };
+        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT bug depth d (default stressvm.run.pct-depth)" };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default stressvm.run.max-steps); exceeding it is a livelock" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary" };
         var save = new Option<string?>("--save-schedule") { Description = "Directory to write the first failing schedule of each invariant to" };
         var cmd = new Command("run", "Run a scenario under many seeds and report violations");
         cmd.Arguments.Add(scenario);
-        foreach (var o in new Option[] { seeds, firstSeed, strategy, pctDepth, maxSteps, config, defines, json, save }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { seeds, firstSeed, strategy, pctDepth, maxSteps, json, save }) cmd.Options.Add(o);
+        ConfigOptions.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             ScenarioSpec spec;
-            RunSettings s;
+            var loaded = KernelSettings.Load(parse, out int code);
+            if (loaded is null) return code;
+            var s = loaded;
             try
             {
                 spec = ScenarioCatalog.Load(parse.GetValue(scenario)!);
-                s = KernelCliOptions.Apply(new RunSettings(), parse.GetValue(config), parse.GetValue(defines) ?? []);
                 s = s with
                 {
                     Seeds = parse.GetValue(seeds) ?? s.Seeds,
@@ -67,7 +68,7 @@ public static class RunCommand
         public required string Detail;
     }
 
-    private static int Run(ScenarioSpec spec, RunSettings s, bool json, string? saveDir)
+    private static int Run(ScenarioSpec spec, Scenarios.RunSettings s, bool json, string? saveDir)
     {
         var model = ScenarioRunner.BuildModel(spec, s);
         var strategy = ScenarioRunner.Strategy(model, s);
@@ -95,7 +96,7 @@ public static class RunCommand
             string name = ScenarioRunner.FindingName(r)!;
             if (!findings.TryGetValue(name, out var f))
             {
-                findings[name] = f = new Finding { Invariant = name, FirstSeed = seed, FirstStep = r.Steps, FirstSchedule = i + 1, Detail = r.ToString() };
+                findings[name] = f = new Finding { Invariant = name, FirstSeed = seed, FirstStep = r.Violation?.Step ?? r.Steps, FirstSchedule = i + 1, Detail = r.ToString() };
                 if (saveDir is not null)
                 {
                     Directory.CreateDirectory(saveDir);
@@ -112,7 +113,7 @@ public static class RunCommand
 
         if (json)
         {
-            using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+            using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             w.WriteStartObject();
             w.WriteString("scenario", spec.Name);
             w.WriteString("expect", spec.Expect);
@@ -164,7 +165,8 @@ public static class RunCommand
                 {
                     Console.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  first seed {f.FirstSeed} (schedule {f.FirstSchedule}, step {f.FirstStep})");
                     Console.WriteLine($"      {f.Detail}");
-                    Console.WriteLine($"      replay: stressvm replay {spec.Source ?? spec.Name} --seed {f.FirstSeed}{(s.Strategy == "pct" ? $" --strategy pct --pct-depth {s.PctDepth}" : "")}{KnobArgs(s)}");
+                    string target = ScenarioCatalog.Names.Contains(spec.Name) && spec.Source == $"scenarios/{spec.Name}.conf" ? spec.Name : spec.Source ?? spec.Name;
+                    Console.WriteLine($"      replay: stressvm replay {target} --seed {f.FirstSeed} --strategy {s.Strategy}{(s.Strategy == "pct" ? $" --pct-depth {s.PctDepth}" : "")}{KnobArgs(s)}");
                 }
             }
             Console.WriteLine($"verdict     {verdict}");
@@ -173,6 +175,6 @@ public static class RunCommand
         return found ? CliApp.ExitBugFound : CliApp.ExitOk;
     }
 
-    private static string KnobArgs(RunSettings s) =>
+    private static string KnobArgs(Scenarios.RunSettings s) =>
         string.Concat(s.KnobOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.bugs.{k.Key}={(k.Value ? "true" : "false")}"));
 }

@@ -46,6 +46,6 @@ public sealed class SScalar(string text, bool quoted, string file, int line, int
 {
     public string Text { get; } = text;
     public bool Quoted { get; } = quoted;
-    public override string TypeName => quoted ? "string" : Text is "true" or "false" ? "boolean" : "value";
+    public override string TypeName => Quoted ? "string" : Text is "true" or "false" ? "boolean" : "value";
     public override string ToString() => Text;
 }

@@ -13,7 +13,7 @@ public static class ScenarioLoader
 
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
-        var root = ScenarioParser.Parse(text, file);
+        var root = HoconAdapter.Parse(text, file);
         return FromTree(root, name ?? Path.GetFileNameWithoutExtension(file), file);
     }
 
@@ -176,7 +176,7 @@ public static class ScenarioLoader
         return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver);
     }
 
-    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "fsync", "write"];
+    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write"];
 
     private static OpKind? OpKindOf(string s) => s switch
     {
@@ -186,6 +186,7 @@ public static class ScenarioLoader
         "madvise-dontneed" => OpKind.MadviseDontneed,
         "mprotect-ro" => OpKind.MprotectRead,
         "mprotect-rw" => OpKind.MprotectWrite,
+        "msync" => OpKind.Msync,
         "fsync" => OpKind.Fsync,
         "write" => OpKind.Write,
         _ => null,

@@ -43,6 +43,7 @@ public sealed class KernelModel : ISimulationModel
             var b = spec.Background[i];
             var wb = new WritebackActor(K, b.Name) { Mapping = File(b.File), Passes = b.Passes, WalkKind = b.Walk };
             System.ActorOf(Props.Create(() => wb), b.Name);
+            wb.Mapping.Flusher = wb;
             _background[i] = wb;
         }
         _mmapLocks = Owner("mmap_lock");
@@ -59,6 +60,9 @@ public sealed class KernelModel : ISimulationModel
         var shootdown = new TlbShootdown();
         System.ActorOf(Props.Create(() => shootdown), "tlb");
         K.Shootdown = shootdown;
+        var sched = new SchedActor();
+        System.ActorOf(Props.Create(() => sched), "sched");
+        K.Sched = sched;
 
         _mmapLocks.Own(Mm.MmapLock);
         foreach (var t in Mm.Tables) _ptls.Own(t.Ptl);

@@ -79,6 +79,9 @@ public sealed class CpuActor : KernelActor
             case OpKind.MadviseDontneed:
                 await MadviseSyscall.Dontneed(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false);
                 break;
+            case OpKind.Msync:
+                await MsyncSyscall.Msync(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false);
+                break;
             case OpKind.MprotectRead:
             case OpKind.MprotectWrite:
                 await MprotectSyscall.Mprotect(this, Mm, op.Vpn, op.Vpn + op.Pages, op.Kind == OpKind.MprotectWrite).ConfigureAwait(false);

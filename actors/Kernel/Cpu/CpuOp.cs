@@ -1,7 +1,7 @@
 namespace StressVm.Kernel;
 
 /// <summary>One instruction of a CPU's program.</summary>
-public enum OpKind : byte { Load, Store, Munmap, MadviseDontneed, MprotectRead, MprotectWrite, Fsync, Write }
+public enum OpKind : byte { Load, Store, Munmap, MadviseDontneed, MprotectRead, MprotectWrite, Msync, Fsync, Write }
 
 /// <summary>An instruction: a user access to one page, or a syscall over [Vpn, Vpn + Pages).</summary>
 public readonly record struct CpuOp(OpKind Kind, int Vpn, int Pages = 1)
@@ -19,6 +19,7 @@ public readonly record struct CpuOp(OpKind Kind, int Vpn, int Pages = 1)
         OpKind.Munmap => $"munmap {Vpn:x}+{Pages}",
         OpKind.MadviseDontneed => $"madvise(DONTNEED) {Vpn:x}+{Pages}",
         OpKind.MprotectRead => $"mprotect(RO) {Vpn:x}+{Pages}",
+        OpKind.Msync => $"msync(MS_SYNC) {Vpn:x}+{Pages}",
         OpKind.Fsync => $"fsync(file of {Vpn:x})",
         OpKind.Write => $"write(2) file of {Vpn:x}+{Pages}",
         _ => $"mprotect(RW) {Vpn:x}+{Pages}",

@@ -35,9 +35,11 @@ public abstract class KernelActor : Actor
     /// <summary>spin_lock / mutex_lock / down_read / down_write: await the grant.</summary>
     public AskAwaitable<LockReply> Lock(LockState l, LockMode mode = LockMode.Write)
     {
-        _lockReq.Lock = l;
-        _lockReq.Mode = mode;
-        return Ask<LockReply>(l.Owner!.Self, _lockReq);
+        // A traced run keeps every message for the replay printout, so it gets its own request object.
+        var req = IsTracing ? new LockRequest() : _lockReq;
+        req.Lock = l;
+        req.Mode = mode;
+        return Ask<LockReply>(l.Owner!.Self, req);
     }
 
     /// <summary>A trylock: the reply says whether it was granted.</summary>
@@ -61,20 +63,25 @@ public abstract class KernelActor : Actor
     /// <summary>vma_start_read(): a trylock, answered Locked, Busy or Detached.</summary>
     public AskAwaitable<VmaLockReply> VmaStartRead(Vma vma)
     {
-        _vmaReq.Vma = vma;
-        _vmaReq.Write = false;
-        return Ask<VmaLockReply>(K.VmaLocks.Self, _vmaReq);
+        var req = IsTracing ? new VmaLockRequest() : _vmaReq;
+        req.Vma = vma;
+        req.Write = false;
+        return Ask<VmaLockReply>(K.VmaLocks.Self, req);
     }
 
     /// <summary>vma_start_write(): waits until the VMA's readers have drained.</summary>
     public AskAwaitable<VmaLockReply> VmaStartWrite(Vma vma)
     {
-        _vmaReq.Vma = vma;
-        _vmaReq.Write = true;
-        return Ask<VmaLockReply>(K.VmaLocks.Self, _vmaReq);
+        var req = IsTracing ? new VmaLockRequest() : _vmaReq;
+        req.Vma = vma;
+        req.Write = true;
+        return Ask<VmaLockReply>(K.VmaLocks.Self, req);
     }
 
     public void VmaEndRead(Vma vma) => K.VmaLocks.EndRead(vma);
+
+    /// <summary>cond_resched() / preemption: a scheduling point with no other effect.</summary>
+    public AskAwaitable<CondResched> CondResched() => Ask<CondResched>(K.Sched.Self, Kernel.CondResched.Instance);
 
     /// <summary>
     /// flush_tlb_mm_range(): flush the local TLB, then IPI every other CPU of the mm and wait for all acks.
@@ -84,12 +91,13 @@ public abstract class KernelActor : Actor
     {
         K.Flushes++;
         if (ActiveMm == mm) LocalFlush(start, end);
-        _flush.Mm = mm;
-        _flush.Start = start;
-        _flush.End = end;
-        _flush.Initiator = ActorId;
-        if (IsTracing) TraceEvent("flush_tlb_mm_range", _flush.ToString());
-        await Ask<ShootdownDone>(K.Shootdown.Self, _flush);
+        var flush = IsTracing ? new ShootdownRequest() : _flush;
+        flush.Mm = mm;
+        flush.Start = start;
+        flush.End = end;
+        flush.Initiator = ActorId;
+        if (IsTracing) TraceEvent("flush_tlb_mm_range", flush.ToString());
+        await Ask<ShootdownDone>(K.Shootdown.Self, flush);
     }
 
     /// <summary>flush_tlb_page().</summary>

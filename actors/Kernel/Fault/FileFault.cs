@@ -82,7 +82,11 @@ public static class FileFault
                 return tmp;
             }
             // Knob mkwrite-unlock-before-dirty: the page lock is dropped until the PTE is dirty.
-            if (k.Knobs.MkwriteUnlockBeforeDirty) cur.FolioUnlock(folio);
+            if (k.Knobs.MkwriteUnlockBeforeDirty)
+            {
+                cur.FolioUnlock(folio);
+                await cur.CondResched(); // nothing but time separates the unlock from the PTL
+            }
         }
         ret |= await FinishFault(cur, vmf).ConfigureAwait(false);
         bool unlocked = ops.HasPageMkwrite && k.Knobs.MkwriteUnlockBeforeDirty;

@@ -87,7 +87,11 @@ public static class WpFault
             }
             // Knob mkwrite-unlock-before-dirty (B13): writeback may now lock, clean and write the page.
             bool unlocked = k.Knobs.MkwriteUnlockBeforeDirty;
-            if (unlocked) cur.FolioUnlock(folio);
+            if (unlocked)
+            {
+                cur.FolioUnlock(folio);
+                await cur.CondResched(); // nothing but time separates the unlock from the PTL
+            }
             tmp = await FinishMkwriteFault(cur, vmf, folio).ConfigureAwait(false);
             if ((tmp & (VmFault.Error | VmFault.NoPage)) != 0)
             {

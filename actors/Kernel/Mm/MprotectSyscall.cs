@@ -31,18 +31,21 @@ public static class MprotectSyscall
                 continue; // upgrades happen lazily, by write faults
             }
             v.Flags &= ~VmFlags.Write;
-            for (int vpn = v.Start; vpn < v.End; vpn++)
+            // change_pte_range(): one PTL hold per PTE table.
+            for (int lo = v.Start; lo < v.End;)
             {
-                if (!mm.GetPte(vpn).Present) continue;
-                await cur.PteLock(mm, vpn);
-                var pte = mm.GetPte(vpn);
-                if (pte.Present && pte.Write)
+                int hi = Math.Min(v.End, lo - lo % PageTable.PtrsPerPte + PageTable.PtrsPerPte);
+                await cur.PteLock(mm, lo);
+                for (int vpn = lo; vpn < hi; vpn++)
                 {
+                    var pte = mm.GetPte(vpn);
+                    if (!pte.Present || !pte.Write) continue;
                     pte.Write = false;
                     mm.SetPte(vpn, pte, cur.ActorId);
                     tlb.RemoveTlbEntry(vpn);
                 }
-                cur.PteUnlock(mm, vpn);
+                cur.PteUnlock(mm, lo);
+                lo = hi;
             }
         }
         await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);

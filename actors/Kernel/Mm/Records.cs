@@ -1,16 +1,18 @@
 namespace StressVm.Kernel;
 
-/// <summary>What a write-protect walk cleaned: (mm, vpn, generation of the PTE it write-protected).</summary>
+/// <summary>A write-protect walk: which walker, over which frames [Pfn, Pfn + Pages), and what it cleaned.</summary>
 public sealed class WalkRecord
 {
-    public readonly List<(MmStruct Mm, int Vpn, int OldPteId)> Cleaned = new();
+    public readonly List<(MmStruct Mm, int Vpn)> Cleaned = new();
     public string Walker = "";
     public Frame? Frame;
+    public int Pages = 1;
 
-    public void Start(string walker, Frame? frame)
+    public void Start(string walker, Frame? frame, int pages = 1)
     {
         Walker = walker;
         Frame = frame;
+        Pages = pages;
         Cleaned.Clear();
     }
 }

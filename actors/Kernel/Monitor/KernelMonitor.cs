@@ -78,19 +78,31 @@ public sealed class KernelMonitor : ISafetyMonitor
         return null;
     }
 
-    /// <summary>After a write-protect walk returns, no CPU may still write through a PTE it cleaned.</summary>
-    private static Violation? CheckWalk(ActorSystem sys, int step, string who, WalkRecord w)
+    /// <summary>
+    /// After a write-protect walk returns, no CPU may hold a writable, dirty translation to the walked
+    /// frames that no writable PTE backs: a store through it would bypass the walk (A10-2). Entries the
+    /// walk should have flushed itself, and entries a zap left behind past the walk (B4, B5), both count.
+    /// </summary>
+    private Violation? CheckWalk(ActorSystem sys, int step, string who, WalkRecord w)
     {
-        foreach (var (mm, vpn, oldId) in w.Cleaned)
+        if (w.Frame is null) return null;
+        int lo = w.Frame.Pfn, hi = lo + w.Pages;
+        foreach (var mm in _k.Mms)
         {
             foreach (var cpu in mm.Cpus)
             {
-                int i = cpu.Tlb.Find(vpn);
-                if (i < 0) continue;
-                ref var t = ref cpu.Tlb[i];
-                if (t.PteId == oldId && t.Write && t.Dirty)
+                var tlb = cpu.Tlb;
+                for (int i = 0; i < tlb.Count; i++)
+                {
+                    ref var t = ref tlb[i];
+                    if (t.Pfn < lo || t.Pfn >= hi || !t.Write || !t.Dirty) continue;
+                    var pte = mm.GetPte(t.Vpn);
+                    if (pte.Present && pte.Write && pte.Pfn == t.Pfn) continue;
+                    int vpn = t.Vpn;
+                    string cleaned = w.Cleaned.Exists(c => c.Mm == mm && c.Vpn == vpn) ? "it write-protected" : "it never saw (already zapped)";
                     return V(Invariants.StaleWritableTlb, step, who,
-                        $"{who}: {w.Walker}({w.Frame}) returned but {sys.NameOf(cpu.ActorId)} still has a writable TLB entry for {vpn:x} (pfn {t.Pfn}); actors: {who}, {sys.NameOf(cpu.ActorId)}");
+                        $"{who}: {w.Walker}({w.Frame}) returned but {sys.NameOf(cpu.ActorId)} can still write it through a TLB entry for {t.Vpn:x}, a PTE {cleaned}; actors: {who}, {sys.NameOf(cpu.ActorId)}");
+                }
             }
         }
         return null;

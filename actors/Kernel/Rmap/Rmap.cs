@@ -24,7 +24,7 @@ public static class Rmap
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<int> MappingWrprotectRange(KernelActor cur, AddressSpace mapping, int pgoff, int pfn, int nrPages)
     {
-        cur.Walk.Start("mapping_wrprotect_range", cur.K.FrameAt(pfn));
+        cur.Walk.Start("mapping_wrprotect_range", cur.K.FrameAt(pfn), nrPages);
         int cleaned = await RmapWalkFile(cur, mapping, pgoff, nrPages, pfn).ConfigureAwait(false);
         return Done(cur, cleaned);
     }
@@ -96,7 +96,7 @@ public static class Rmap
         pte.Write = false;
         pte.Dirty = false;
         mm.SetPte(vpn, pte, cur.ActorId);
-        cur.Walk.Cleaned.Add((mm, vpn, pte.Id));
+        cur.Walk.Cleaned.Add((mm, vpn));
         cur.PteUnlock(mm, vpn);
         cur.Event("mkclean", $"{vma.Name} {vpn:x}");
         return 1;

@@ -18,6 +18,8 @@ public sealed class AddressSpace
     /// <summary>i_mmap, kept in insertion order (the kernel's interval tree order is by pgoff; both are deterministic).</summary>
     public List<Vma> IMmap { get; } = new();
     public LockState IMmapRwsem { get; }
+    /// <summary>The flusher that writes this file back (woken when a page becomes dirty), if any.</summary>
+    public WritebackActor? Flusher { get; set; }
     /// <summary>Pages of this file are tracked by the lost-write oracle.</summary>
     public bool Tracked { get; set; } = true;
 

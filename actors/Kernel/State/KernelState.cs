@@ -30,6 +30,7 @@ public sealed class KernelState
     public LockOwner IMmapLocks = null!;
     public VmaLockActor VmaLocks = null!;
     public TlbShootdown Shootdown = null!;
+    public SchedActor Sched = null!;
 
     /// <summary>The shared zero page (pfn 0).</summary>
     public Frame ZeroPage => _frames[0];
@@ -138,9 +139,12 @@ public sealed class KernelState
     }
 
     /// <summary>folio_mark_dirty().</summary>
+    /// <summary>folio_mark_dirty(): __mark_inode_dirty wakes the file's flusher (wb_wakeup_delayed).</summary>
     public void FolioMarkDirty(Frame f)
     {
+        bool was = f.Dirty;
         f.Dirty = true;
         Touch(f);
+        if (!was) f.Mapping?.Flusher?.Kick();
     }
 }

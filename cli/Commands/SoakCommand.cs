@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using StressVm.Cli.Common;
+using StressVm.Scenarios.Soak;
+using StressVm.Scenarios.Soak.Toys;
+
+namespace StressVm.Cli.Commands;
+
+/// <summary>
+/// `stressvm soak`: hours of exploration across cores, durable and resumable state, dedup by signature,
+/// minimized schedules; and `stressvm soak report` over one or more state directories (shards).
+/// </summary>
+public static class SoakCommand
+{
+    /// <summary>
+    /// Where soak and minimize get their scenarios. The toy scenarios until the kernel's scenario loader is
+    /// wired in here (one line: <c>SoakCommand.Scenarios = new DelegateScenarioSource(names, name => load(name));</c>).
+    /// </summary>
+    public static IScenarioSource Scenarios { get; set; } = ToyScenarios.Source;
+
+    public static Command Create()
+    {
+        var scenarios = new Option<string>("--scenarios") { Description = "Scenarios to run, comma-separated, or 'all'.", DefaultValueFactory = _ => "all" };
+        var duration = new Option<string?>("--duration") { Description = "Wall-clock limit, e.g. 8h, 90m, 1h30m (default: stressvm.soak.duration)." };
+        var maxSchedules = new Option<long?>("--max-schedules") { Description = "Stop after this many schedules (whichever limit comes first)." };
+        var workers = new Option<int?>("--workers") { Description = "Worker threads (default: stressvm.soak.workers; 0 there = one per core)." };
+        var state = new Option<string?>("--state") { Description = "State directory: journal, minimized schedules; run again to resume (default: stressvm.soak.state-directory)." };
+        var shard = new Option<string?>("--shard") { Description = "Shard I/N of the seed space (or /N with JOB_COMPLETION_INDEX); STRESSVM_SHARDS gives N." };
+        var chunk = new Option<int?>("--chunk-size") { Description = "Seeds per chunk (fixed per state directory; default 4096)." };
+        var portfolio = new Option<string?>("--portfolio") { Description = "Strategies spread over seeds, e.g. random,pct:1,pct:2,pct:3 (fixed per state directory)." };
+        var noMinimize = new Option<bool>("--no-minimize") { Description = "Do not minimize new failures." };
+        var interval = new Option<string?>("--progress-interval") { Description = "Log line interval when output is redirected (default: stressvm.soak.progress-interval)." };
+        var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
+
+        var cmd = new Command("soak", "Run seeds for hours across cores; resumable state; distinct bugs with replay commands.")
+        {
+            scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, interval, plain,
+        };
+        ConfigOptions.AddTo(cmd);
+        cmd.Subcommands.Add(CreateReport());
+        cmd.SetAction(parse =>
+        {
+            // Command-line options win over the settings (HOCON.conf, --config, -D stressvm.soak.*).
+            var settings = ConfigOptions.LoadSettingsOrFail(parse, out int configExit);
+            if (settings is null) return configExit;
+            SoakOptions options;
+            TimeSpan progressEvery;
+            try
+            {
+                var soak = settings.Soak;
+                progressEvery = parse.GetValue(interval) is { } i ? DurationText.Parse(i) : soak.ProgressInterval;
+                options = new SoakOptions
+                {
+                    Scenarios = SplitNames(parse.GetValue(scenarios)),
+                    Duration = parse.GetValue(duration) is { } d ? DurationText.Parse(d) : soak.Duration,
+                    MaxSchedules = parse.GetValue(maxSchedules),
+                    Workers = parse.GetValue(workers) ?? soak.EffectiveWorkers,
+                    StateDirectory = parse.GetValue(state) ?? soak.StateDirectory,
+                    Shard = ShardSpec.Resolve(parse.GetValue(shard), Environment.GetEnvironmentVariable),
+                    ChunkSize = parse.GetValue(chunk) ?? 4096,
+                    Portfolio = parse.GetValue(portfolio) is { } p ? StrategyPortfolio.Parse(p) : StrategyPortfolio.Default,
+                    Minimize = !parse.GetValue(noMinimize),
+                };
+                options.Validate();
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                Console.Error.WriteLine($"stressvm soak: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+            return SoakSession.Run(Scenarios, options, progressEvery, live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive);
+        });
+        return cmd;
+    }
+
+    private static Command CreateReport()
+    {
+        var states = new Option<string[]>("--state") { Description = "State directories to merge (one per shard).", AllowMultipleArgumentsPerToken = true, Required = true };
+        var json = new Option<bool>("--json") { Description = "Print {\"schedules\": n, \"failures\": [...]} as JSON." };
+        var cmd = new Command("report", "Print the distinct failures of one or more soak state directories, with replay commands.") { states, json };
+        cmd.SetAction(parse =>
+        {
+            SoakReport report;
+            try
+            {
+                report = SoakReport.FromDirectories(parse.GetValue(states) ?? [], w => Console.Error.WriteLine($"stressvm soak report: warning: {w}"), Scenarios.ReplayCommand);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"stressvm soak report: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+            Console.Out.Write(parse.GetValue(json) ? report.ToJson() + "\n" : report.ToText());
+            return report.Failures.Count > 0 ? CliApp.ExitBugFound : CliApp.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static IReadOnlyList<string> SplitNames(string? text) =>
+        (text ?? "all").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

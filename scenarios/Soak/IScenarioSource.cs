@@ -1,0 +1,18 @@
+using StressVm.Runtime;
+
+namespace StressVm.Scenarios.Soak;
+
+/// <summary>
+/// Where the soak and the minimizer get their models: the scenario names, a fresh model per worker (models
+/// are single-threaded, so every worker thread owns its own instances) and the command that replays a seed.
+/// </summary>
+public interface IScenarioSource
+{
+    IReadOnlyList<string> Names { get; }
+
+    /// <summary>A new model of <paramref name="name"/> for worker <paramref name="workerIndex"/> (never shared between threads).</summary>
+    ISimulationModel Create(string name, int workerIndex);
+
+    /// <summary>The exact `stressvm replay` command that reproduces <paramref name="seed"/> under <paramref name="strategy"/>.</summary>
+    string ReplayCommand(string scenario, ulong seed, StrategySpec strategy) => ReplayCommandFormat.Default(scenario, seed, strategy);
+}

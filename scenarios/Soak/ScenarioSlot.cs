@@ -1,0 +1,27 @@
+using StressVm.Runtime;
+
+namespace StressVm.Scenarios.Soak;
+
+/// <summary>
+/// One worker's instance of one scenario: its model, the pilot run length PCT uses, and one strategy
+/// object per portfolio entry (reused from seed to seed: strategies re-seed in place).
+/// </summary>
+internal sealed class ScenarioSlot
+{
+    public ScenarioSlot(string scenario, ISimulationModel model, StrategyPortfolio portfolio)
+    {
+        Scenario = scenario;
+        Model = model;
+        ExpectedSteps = Explorer.EstimateSteps(model);
+        Specs = portfolio.Entries.Select(e => e with { ExpectedSteps = ExpectedSteps }).ToArray();
+        SpecTexts = Specs.Select(ReplayCommandFormat.ToText).ToArray();
+        Strategies = Specs.Select(s => s.Create()).ToArray();
+    }
+
+    public string Scenario { get; }
+    public ISimulationModel Model { get; }
+    public int ExpectedSteps { get; }
+    public StrategySpec[] Specs { get; }
+    public string[] SpecTexts { get; }
+    public ISchedulingStrategy[] Strategies { get; }
+}

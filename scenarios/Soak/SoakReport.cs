@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StressVm.Scenarios.Soak;
+
+/// <summary>One distinct failure as reported: counts, seeds and the command that replays it.</summary>
+public sealed record ReportedFailure(
+    [property: JsonPropertyName("signature")] string Signature,
+    [property: JsonPropertyName("invariant")] string Invariant,
+    [property: JsonPropertyName("scenario")] string Scenario,
+    [property: JsonPropertyName("count")] long Count,
+    [property: JsonPropertyName("firstSeed")] ulong FirstSeed,
+    [property: JsonPropertyName("shortestSeed")] ulong ShortestSeed,
+    [property: JsonPropertyName("shortestSteps")] int ShortestSteps,
+    [property: JsonPropertyName("replay")] string Replay,
+    [property: JsonPropertyName("minimizedSchedule")] string? MinimizedSchedule,
+    [property: JsonPropertyName("minimizedSteps")] int? MinimizedSteps,
+    [property: JsonPropertyName("detail")] string Detail,
+    [property: JsonPropertyName("tail")] string Tail);
+
+/// <summary>
+/// The merged view of one or more state directories (one per shard or per machine): total schedules and
+/// one entry per distinct failure, with the replay command of its shortest seed.
+/// </summary>
+public sealed class SoakReport
+{
+    private SoakReport(long schedules, long internalErrors, IReadOnlyList<ReportedFailure> failures, IReadOnlyList<InternalErrorFound> errors)
+    {
+        Schedules = schedules;
+        InternalErrors = internalErrors;
+        Failures = failures;
+        InternalErrorExamples = errors;
+    }
+
+    public long Schedules { get; }
+    public long InternalErrors { get; }
+    public IReadOnlyList<ReportedFailure> Failures { get; }
+    public IReadOnlyList<InternalErrorFound> InternalErrorExamples { get; }
+
+    public static SoakReport FromDirectories(IReadOnlyList<string> directories, Action<string> warn, Func<string, ulong, Runtime.StrategySpec, string>? replayCommand = null)
+    {
+        var states = new List<SoakState>();
+        foreach (var d in directories)
+        {
+            if (!File.Exists(JournalFile.PathIn(d))) throw new FileNotFoundException($"no soak journal in {d} (expected {JournalFile.PathIn(d)})");
+            states.Add(SoakState.Load(d, warn));
+        }
+        var shards = new Dictionary<string, string>();
+        foreach (var s in states)
+        {
+            if (s.Header is not { } h) continue;
+            string key = $"{h.ShardIndex}/{h.ShardCount} base {h.BaseSeed} chunk {h.ChunkSize}";
+            if (shards.TryGetValue(key, out var other))
+                warn($"{s.Directory} and {other} are the same shard ({key}): their counts add up twice");
+            else shards[key] = s.Directory;
+        }
+        return FromStates(states, replayCommand);
+    }
+
+    public static SoakReport FromStates(IReadOnlyList<SoakState> states, Func<string, ulong, Runtime.StrategySpec, string>? replayCommand = null)
+    {
+        replayCommand ??= ReplayCommandFormat.Default;
+        var merged = new Dictionary<(string, string), FailureEntry>();
+        foreach (var s in states)
+            foreach (var f in s.Failures)
+            {
+                if (!merged.TryGetValue((f.Scenario, f.Signature), out var m))
+                    merged[(f.Scenario, f.Signature)] = m = new FailureEntry(f.Scenario, f.Signature, f.Invariant);
+                m.MergeFrom(f);
+            }
+        var failures = merged.Values
+            .OrderByDescending(f => f.Count).ThenBy(f => f.Scenario, StringComparer.Ordinal).ThenBy(f => f.Signature, StringComparer.Ordinal)
+            .Select(f => new ReportedFailure(
+                f.Signature, f.Invariant, f.Scenario, f.DisplayCount, f.FirstSeed, f.ShortestSeed, f.ShortestSteps,
+                replayCommand(f.Scenario, f.ShortestSeed, ReplayCommandFormat.Parse(f.ShortestStrategy)),
+                f.MinimizedSchedule, f.MinimizedSteps, f.Detail, f.Tail))
+            .ToList();
+        return new SoakReport(
+            states.Sum(s => s.Schedules), states.Sum(s => s.InternalErrors), failures,
+            states.SelectMany(s => s.InternalErrorRecords).Take(10).ToList());
+    }
+
+    public string ToJson()
+    {
+        var doc = new JsonReport(Schedules, InternalErrors, Failures);
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{Schedules:N0} schedules, {Failures.Count} distinct failure(s), {InternalErrors} internal error(s)\n");
+        foreach (var f in Failures)
+        {
+            sb.Append('\n');
+            sb.Append(CultureInfo.InvariantCulture, $"{f.Invariant}  [{f.Scenario}]  signature {f.Signature}  x{f.Count}\n");
+            if (f.Detail.Length > 0) sb.Append("  ").Append(f.Detail).Append('\n');
+            sb.Append(CultureInfo.InvariantCulture, $"  first seed {f.FirstSeed}, shortest seed {f.ShortestSeed} ({f.ShortestSteps} steps)\n");
+            sb.Append("  replay: ").Append(f.Replay).Append('\n');
+            if (f.MinimizedSchedule is not null)
+                sb.Append(CultureInfo.InvariantCulture, $"  minimized ({f.MinimizedSteps} steps): stressvm replay {f.Scenario} --schedule {f.MinimizedSchedule}\n");
+            if (f.Tail.Length > 0) sb.Append("  last steps: ").Append(f.Tail).Append('\n');
+        }
+        foreach (var e in InternalErrorExamples)
+            sb.Append(CultureInfo.InvariantCulture, $"\ninternal error [{e.Scenario}] seed {e.Seed} ({e.Strategy}): {FirstLine(e.Error)}\n");
+        return sb.ToString();
+    }
+
+    private static string FirstLine(string s)
+    {
+        int nl = s.IndexOf('\n');
+        return nl < 0 ? s : s[..nl];
+    }
+
+    private sealed record JsonReport(
+        [property: JsonPropertyName("schedules")] long Schedules,
+        [property: JsonPropertyName("internalErrors")] long InternalErrors,
+        [property: JsonPropertyName("failures")] IReadOnlyList<ReportedFailure> Failures);
+}
