@@ -62,7 +62,7 @@ public sealed class FbDefioOps : VmOperations
             // after this mutex is dropped, so the worker can write-protect before the PTE is made writable.
             cur.Unlock(info.Lock);
             info.ScheduleDelayedWork(cur);
-            await info.Preempt.Here(cur); // the task may be preempted before do_page_mkwrite's folio_lock
+            await info.Preempt.Here(cur).ConfigureAwait(false); // the task may be preempted before do_page_mkwrite's folio_lock
             return VmFault.None;
         }
         // "We want the page to remain locked from ->page_mkwrite until the PTE is marked dirty".
@@ -71,7 +71,7 @@ public sealed class FbDefioOps : VmOperations
         info.ScheduleDelayedWork(cur); // come back after delay to process the deferred IO
         // Back in the core, finish_mkwrite_fault()/finish_fault() take the PTL only after this task has
         // dropped fbdefio->lock: a preemption here lets the woken worker run first.
-        await info.Preempt.Here(cur);
+        await info.Preempt.Here(cur).ConfigureAwait(false);
         return VmFault.Locked;
     }
 

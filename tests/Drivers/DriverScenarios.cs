@@ -1,0 +1,69 @@
+using StressVm.Runtime;
+using StressVm.Scenarios;
+
+namespace StressVm.Tests.Drivers;
+
+/// <summary>Shared helpers: the issue-5 scenarios, each knob's scenario and expected invariant, and a run loop.</summary>
+internal static class DriverScenarios
+{
+    /// <summary>(knob, scenario, invariant it must raise).</summary>
+    public static readonly (string Knob, string Scenario, string Invariant)[] Knobs =
+    [
+        ("perf-legacy-no-mapping", "perf-legacy-no-mapping", "livelock"),
+        ("perf-mkwrite-any-page", "perf-mkwrite-any-page", "write-to-readonly"),
+        ("perf-allow-split", "perf-allow-split", "refcount"),
+        ("fbdefio-mkwrite-unlocked", "fbdefio-mkwrite-unlocked", "lost-write"),
+        ("fbdefio-fault-resets-list", "fbdefio-fault-resets-list", "kernel-warn"),
+        ("fbdefio-offset-from-address", "fbdefio-offset-from-address", "kernel-warn"),
+        ("dax-mkwrite-skip-pte-check", "dax-mkwrite-skip-pte-check", "write-to-readonly"),
+        ("dax-insert-strict-pfn", "dax-insert-strict-pfn", "kernel-warn"),
+        ("dax-wrprotect-first-index-only", "dax-wrprotect-first-index-only", "lost-write"),
+    ];
+
+    /// <summary>The correct driver versions (expect pass).</summary>
+    public static readonly string[] Clean =
+    [
+        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync",
+        "faultaround-young", "faultaround-old", "faultaround-old-no-hwaf",
+    ];
+
+    public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null) =>
+        new() { Strategy = strategy, PctDepth = depth, KnobOverrides = knobs ?? new Dictionary<string, bool>() };
+
+    /// <summary>Schedules until the first run raising <paramref name="invariant"/> (or any bug if null); cap+1 when none.</summary>
+    public static (int Schedules, RunResult? First) FirstViolation(string scenario, RunSettings s, int cap, string? invariant, ulong firstSeed = 0)
+    {
+        var spec = ScenarioCatalog.LoadBuiltin(scenario);
+        var model = ScenarioRunner.BuildModel(spec, s);
+        var strategy = ScenarioRunner.Strategy(model, s);
+        for (int i = 0; i < cap; i++)
+        {
+            var r = Explorer.RunOne(model, strategy, firstSeed + (ulong)i);
+            if (r.Outcome == Outcome.InternalError) throw new InvalidOperationException($"{scenario} seed {firstSeed + (ulong)i}: {r.Error}");
+            if (r.IsBug && (invariant is null || ScenarioRunner.FindingName(r) == invariant)) return (i + 1, r);
+        }
+        return (cap + 1, null);
+    }
+
+    /// <summary>Runs <paramref name="seeds"/> schedules; returns the findings by invariant and the summed counters.</summary>
+    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(string scenario, RunSettings s, int seeds, ulong firstSeed = 0)
+    {
+        var spec = ScenarioCatalog.LoadBuiltin(scenario);
+        var model = ScenarioRunner.BuildModel(spec, s);
+        var strategy = ScenarioRunner.Strategy(model, s);
+        var findings = new Dictionary<string, int>();
+        var counters = new Dictionary<string, long>();
+        RunResult? first = null;
+        for (int i = 0; i < seeds; i++)
+        {
+            var r = Explorer.RunOne(model, strategy, firstSeed + (ulong)i);
+            model.AddCounters(counters);
+            if (r.Outcome == Outcome.InternalError) throw new InvalidOperationException($"{scenario} seed {firstSeed + (ulong)i}: {r.Error}");
+            if (!r.IsBug) continue;
+            first ??= r;
+            string name = ScenarioRunner.FindingName(r)!;
+            findings[name] = findings.GetValueOrDefault(name) + 1;
+        }
+        return (findings, counters, first);
+    }
+}
