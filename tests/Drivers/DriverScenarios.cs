@@ -24,7 +24,7 @@ internal static class DriverScenarios
     public static readonly string[] Clean =
     [
         "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync",
-        "faultaround-young", "faultaround-old", "faultaround-old-no-hwaf",
+        "faultaround-young", "faultaround-old", "faultaround-old-no-hwaf", "mixed-drivers",
     ];
 
     public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null) =>

@@ -39,9 +39,12 @@ public static class MadviseSyscall
             locked = vma;
             break;
         }
+        // madvise_dontneed_free_valid_vma(): VM_PFNMAP (not VM_MIXEDMAP, e.g. DAX) is -EINVAL.
+        bool einval = false;
         if (locked is not null)
         {
-            if (!locked.IsPfnMap) await ZapPteRange.UnmapSingleVma(cur, tlb, locked, start, end).ConfigureAwait(false);
+            einval = (locked.Flags & VmFlags.PfnMap) != 0;
+            if (!einval) await ZapPteRange.UnmapSingleVma(cur, tlb, locked, start, end).ConfigureAwait(false);
             cur.VmaEndRead(locked);
         }
         else
@@ -50,12 +53,16 @@ public static class MadviseSyscall
             var vmas = cur.ScratchVmas;
             vmas.Clear();
             foreach (var v in mm.Vmas)
-                if (v.Start < end && v.End > start && !v.IsPfnMap) vmas.Add(v); // madvise_dontneed_free_valid_vma
+                if (v.Start < end && v.End > start)
+                {
+                    if ((v.Flags & VmFlags.PfnMap) != 0) { einval = true; break; } // madvise_dontneed_free_valid_vma
+                    vmas.Add(v);
+                }
             foreach (var v in vmas) await ZapPteRange.UnmapSingleVma(cur, tlb, v, start, end).ConfigureAwait(false);
             cur.Unlock(mm.MmapLock);
         }
         await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false); // madvise_finish_tlb
         cur.End("madvise");
-        k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap));
+        if (!einval) k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap)); // no promise on -EINVAL
     }
 }

@@ -27,7 +27,8 @@ public sealed class Trace
 
     internal void Reset(ulong seedMix)
     {
-        if (Count > 0) Array.Clear(_steps, 0, Count);
+        // Count goes on past _steps.Length when the run is not recorded (Add only counts then).
+        if (Count > 0) Array.Clear(_steps, 0, Math.Min(Count, _steps.Length));
         if (MarkCount > 0) Array.Clear(_marks, 0, MarkCount);
         Count = 0;
         MarkCount = 0;
