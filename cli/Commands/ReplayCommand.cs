@@ -83,6 +83,9 @@ public static class ReplayCommand
         Telemetry.TelemetrySession session, string? traceOut, string? scheduleFile)
     {
         var model = ScenarioRunner.BuildModel(spec, s, recordTrace: true);
+        // A minimized schedule may also leave program operations out: apply them as the minimizer did.
+        if (sched?.Get(ScheduleMinimizer.DroppedOperationsKey) is { } dropped)
+            model.DroppedOperations = new HashSet<int>(ScheduleMinimizer.ParseDropped(dropped));
         ISchedulingStrategy strategy = sched is null
             ? ScenarioRunner.Strategy(model, s)
             : new ReplayStrategy(sched, strict: true, model.System.NameOf);
