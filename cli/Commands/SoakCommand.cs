@@ -37,6 +37,9 @@ public static class SoakCommand
             scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, interval, plain,
         };
         ConfigOptions.AddTo(cmd);
+        var tel = new TelemetryCliOptions();
+        cmd.Options.Add(tel.OtlpEndpoint);
+        cmd.Options.Add(tel.OtlpProtocol);
         cmd.Subcommands.Add(CreateReport());
         cmd.SetAction(parse =>
         {
@@ -72,7 +75,23 @@ public static class SoakCommand
                 Console.Error.WriteLine($"stressvm soak: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            return SoakSession.Run(Scenarios, options, progressEvery, live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive);
+            Telemetry.TelemetrySession session;
+            try
+            {
+                session = tel.CreateSession(parse, TelemetryFromConfig.Map(settings.Telemetry, replay: false), 0.0, Console.Error);
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine($"stressvm soak: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+            using (session)
+            {
+                int rc = SoakSession.Run(Scenarios, options, progressEvery,
+                    live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, session);
+                TelemetryCliOptions.Finish(session, Console.Error);
+                return rc;
+            }
         });
         return cmd;
     }
