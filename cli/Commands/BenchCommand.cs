@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using StressVm.Cli.Bench;
+using StressVm.Scenarios;
 
 namespace StressVm.Cli.Commands;
 
@@ -46,6 +47,43 @@ public static class BenchCommand
             return CliApp.ExitOk;
         });
         bench.Subcommands.Add(runtime);
+        bench.Subcommands.Add(CreateKernel());
         return bench;
+    }
+
+    private static Command CreateKernel()
+    {
+        var json = new Option<bool>("--json") { Description = "Print a JSON array of rows instead of a table." };
+        var ranges = new Option<int>("--ranges") { Description = "Disjoint seed ranges per knob and strategy; the table gives the median.", DefaultValueFactory = _ => 20 };
+        var cap = new Option<int>("--cap") { Description = "Schedules tried per range before giving up.", DefaultValueFactory = _ => 2000 };
+        var speed = new Option<int>("--speed-schedules") { Description = "Schedules timed per scenario (knob off) for schedules/s.", DefaultValueFactory = _ => 20_000 };
+        var depth = new Option<int>("--pct-depth") { Description = "PCT depth for the PCT column.", DefaultValueFactory = _ => 3 };
+        var kernel = new Command("kernel",
+            "The knob table of README.md: for each bug knob, its scenario, the schedules to the first violation (median over " +
+            "--ranges seed ranges) under random walk and PCT, and schedules/s with every invariant checked after every step, plus the mixed (swarm) scenario's speed.")
+        { json, ranges, cap, speed, depth };
+        kernel.SetAction(pr =>
+        {
+            bool asJson = pr.GetValue(json);
+            var rows = KernelBench.Run(pr.GetValue(ranges), pr.GetValue(cap), pr.GetValue(speed), pr.GetValue(depth),
+                asJson ? null : line => Console.WriteLine(line));
+            var (mixedRate, mixedSteps) = KernelBench.Speed(ScenarioCatalog.LoadBuiltin("mixed"), new Scenarios.RunSettings(), pr.GetValue(speed));
+            if (asJson)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    knobs = rows.Select(r => new
+                    {
+                        r.Knob, r.Scenario, r.Expect, medianRandom = r.MedianRandom, medianPct = r.MedianPct,
+                        foundRandom = r.FoundRandom, foundPct = r.FoundPct, r.Ranges,
+                        schedulesPerSecond = Math.Round(r.SchedulesPerSecond), stepsPerSchedule = Math.Round(r.StepsPerSchedule, 1),
+                    }),
+                    mixed = new { schedulesPerSecond = Math.Round(mixedRate), stepsPerSchedule = Math.Round(mixedSteps, 1) },
+                }));
+            }
+            else Console.WriteLine($"{"(knob off) mixed",-30} {"mixed",-26} {mixedRate,9:0}/s  {mixedSteps:0.#} steps");
+            return CliApp.ExitOk;
+        });
+        return kernel;
     }
 }

@@ -1,3 +1,5 @@
+using StressVm.Scenarios;
+using StressVm.Cli.Common;
 using System.CommandLine;
 using StressVm.Runtime;
 using StressVm.Scenarios.Minimize;
@@ -26,8 +28,11 @@ public static class MinimizeCommand
         {
             scenario, seed, schedule, output, strategy, depth, steps, maxReplays,
         };
+        ConfigOptions.AddTo(cmd);
         cmd.SetAction(parse =>
         {
+            var kernel = KernelSettings.Load(parse, out int configExit);
+            if (kernel is null) return configExit;
             string name = parse.GetValue(scenario)!;
             ulong? s = parse.GetValue(seed);
             string? file = parse.GetValue(schedule);
@@ -39,7 +44,8 @@ public static class MinimizeCommand
             MinimizationResult m;
             try
             {
-                var model = SoakCommand.Scenarios.Create(name, 0);
+                // Built-in name or .conf file, with the user's knob overrides (-D), tracing on for the interleaving.
+                var model = ScenarioRunner.BuildModel(ScenarioCatalog.Load(name), kernel, recordTrace: true);
                 var options = new MinimizerOptions(parse.GetValue(maxReplays));
                 if (file is not null)
                 {
@@ -56,7 +62,7 @@ public static class MinimizeCommand
                     m = FailureMinimizer.FromSeed(model, name, s!.Value, spec, options);
                 }
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or IOException)
+            catch (Exception e) when (e is ArgumentException or FormatException or IOException or ScenarioException)
             {
                 Console.Error.WriteLine($"stressvm minimize: {e.Message}");
                 return CliApp.ExitBadInput;

@@ -25,11 +25,14 @@ public static class ReplayCommand
         var strategy = new Option<string?>("--strategy") { Description = "random or pct: the strategy the seed was run with (default stressvm.run.strategy)" };
         var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT depth the seed was run with (default 3)" };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default 10000)" };
+        var pctSteps = new Option<int?>("--pct-steps") { Description = "PCT's expected run length k the seed was run with (default: the scenario's pilot-run length, as run and soak use)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
-        var cmd = new Command("replay", "Replay one schedule and print it as columns per actor");
+        var cmd = new Command("replay", "Replay one schedule and print it as columns per actor; optionally export it as a trace (Jaeger/OTLP)");
         cmd.Arguments.Add(scenario);
-        foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, maxSteps, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, pctSteps, maxSteps, json }) cmd.Options.Add(o);
         ConfigOptions.AddTo(cmd);
+        var tel = new TelemetryCliOptions();
+        tel.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var loaded = KernelSettings.Load(parse, out int code);
@@ -42,8 +45,10 @@ public static class ReplayCommand
                 {
                     Strategy = parse.GetValue(strategy) ?? s.Strategy,
                     PctDepth = parse.GetValue(pctDepth) ?? s.PctDepth,
+                    PctSteps = parse.GetValue(pctSteps),
                     MaxSteps = parse.GetValue(maxSteps) ?? s.MaxSteps,
                 };
+                if (s.PctSteps is < 1) throw new ArgumentException("--pct-steps must be positive");
                 string? file = parse.GetValue(schedule);
                 ulong? sd = parse.GetValue(seed);
                 if ((file is null) == (sd is null)) throw new ArgumentException("give exactly one of --seed S or --schedule FILE");
@@ -53,12 +58,17 @@ public static class ReplayCommand
                     if (!File.Exists(file)) throw new FileNotFoundException($"schedule file not found: {file}");
                     sched = Schedule.Load(file);
                     sd = ulong.Parse(sched.Get("seed") ?? "0", CultureInfo.InvariantCulture);
-                    var knobs = ScenarioRunner.KnobsFromHeader(sched.Get("knobs"));
-                    s = s with { KnobOverrides = knobs };
+                    // A schedule written by run names every knob; one from soak/minimize keeps the scenario's pins.
+                    if (sched.Get("knobs") is { } knobs) s = s with { KnobOverrides = ScenarioRunner.KnobsFromHeader(knobs) };
                     if (sched.Get("max-steps") is { } ms) s = s with { MaxSteps = int.Parse(ms, CultureInfo.InvariantCulture) };
                 }
                 if (!StrategySpec.Kinds.Contains(s.Strategy)) throw new ArgumentException($"unknown strategy '{s.Strategy}'; expected random or pct");
-                return Replay(spec, s, sd!.Value, sched, parse.GetValue(json));
+                var settings = ConfigOptions.LoadSettingsOrFail(parse, out code);
+                if (settings is null) return code;
+                using var session = tel.CreateSession(parse, TelemetryFromConfig.Map(settings.Telemetry, replay: true), 1.0, Console.Error);
+                int rc = Replay(spec, s, sd!.Value, sched, parse.GetValue(json), session, tel.TraceOutPath(parse), file);
+                TelemetryCliOptions.Finish(session, Console.Error);
+                return rc;
             }
             catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException or FormatException)
             {
@@ -69,9 +79,13 @@ public static class ReplayCommand
         return cmd;
     }
 
-    private static int Replay(ScenarioSpec spec, Scenarios.RunSettings s, ulong seed, Schedule? sched, bool json)
+    private static int Replay(ScenarioSpec spec, Scenarios.RunSettings s, ulong seed, Schedule? sched, bool json,
+        Telemetry.TelemetrySession session, string? traceOut, string? scheduleFile)
     {
         var model = ScenarioRunner.BuildModel(spec, s, recordTrace: true);
+        // A minimized schedule may also leave program operations out: apply them as the minimizer did.
+        if (sched?.Get(ScheduleMinimizer.DroppedOperationsKey) is { } dropped)
+            model.DroppedOperations = new HashSet<int>(ScheduleMinimizer.ParseDropped(dropped));
         ISchedulingStrategy strategy = sched is null
             ? ScenarioRunner.Strategy(model, s)
             : new ReplayStrategy(sched, strict: true, model.System.NameOf);
@@ -80,6 +94,13 @@ public static class ReplayCommand
         string? finding = ScenarioRunner.FindingName(r);
         if (json) WriteJson(spec, model, strategy, r, finding);
         else WriteColumns(spec, model, strategy, r, finding);
+        string command = scheduleFile is not null
+            ? $"stressvm replay {ScenarioCatalog.CommandLineName(spec)} --schedule {scheduleFile}"
+            : $"stressvm replay {ScenarioCatalog.CommandLineName(spec)} --seed {seed} --strategy {s.Strategy}{(s.Strategy == "pct" ? $" --pct-depth {s.PctDepth}" : "")}";
+        if (TelemetryCliOptions.ExportRun(session, spec.Name, strategy.Name, r, trace, command, traceOut, Console.Error) != 0)
+            return CliApp.ExitBadInput;
+        if (session.Options.Enabled && !json)
+            Console.WriteLine($"trace id     {TelemetryCliOptions.TraceIdOf(spec.Name, seed)}");
         if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged) return CliApp.ExitBadInput;
         return r.IsBug ? CliApp.ExitBugFound : CliApp.ExitOk;
     }

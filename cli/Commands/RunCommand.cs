@@ -28,6 +28,8 @@ public static class RunCommand
         cmd.Arguments.Add(scenario);
         foreach (var o in new Option[] { seeds, firstSeed, strategy, pctDepth, maxSteps, json, save }) cmd.Options.Add(o);
         ConfigOptions.AddTo(cmd);
+        var tel = new TelemetryCliOptions();
+        tel.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             ScenarioSpec spec;
@@ -53,7 +55,24 @@ public static class RunCommand
                 Console.Error.WriteLine($"stressvm run: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            return Run(spec, s, parse.GetValue(json), parse.GetValue(save));
+            var settings = ConfigOptions.LoadSettingsOrFail(parse, out code);
+            if (settings is null) return code;
+            Telemetry.TelemetrySession session;
+            try
+            {
+                session = tel.CreateSession(parse, TelemetryFromConfig.Map(settings.Telemetry, replay: false), 0.0, Console.Error);
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine($"stressvm run: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+            using (session)
+            {
+                int rc = Run(spec, s, parse.GetValue(json), parse.GetValue(save), session, tel.TraceOutPath(parse));
+                TelemetryCliOptions.Finish(session, Console.Error);
+                return rc;
+            }
         });
         return cmd;
     }
@@ -68,10 +87,12 @@ public static class RunCommand
         public required string Detail;
     }
 
-    private static int Run(ScenarioSpec spec, Scenarios.RunSettings s, bool json, string? saveDir)
+    private static int Run(ScenarioSpec spec, Scenarios.RunSettings s, bool json, string? saveDir,
+        Telemetry.TelemetrySession session, string? traceOut)
     {
         var model = ScenarioRunner.BuildModel(spec, s);
         var strategy = ScenarioRunner.Strategy(model, s);
+        var traced = new TracedRerun(spec, s, strategy, session, traceOut);
         var findings = new SortedDictionary<string, Finding>(StringComparer.Ordinal);
         var fingerprints = new HashSet<ulong>();
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal); // ISimulationModel.AddCounters, summed
@@ -84,6 +105,7 @@ public static class RunCommand
             ulong seed = s.FirstSeed + (ulong)i;
             var r = Explorer.RunOne(model, strategy, seed);
             model.AddCounters(counters);
+            traced.Offer(r);
             steps += r.Steps;
             fingerprints.Add(r.Fingerprint);
             if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged)
@@ -165,7 +187,7 @@ public static class RunCommand
                 {
                     Console.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  first seed {f.FirstSeed} (schedule {f.FirstSchedule}, step {f.FirstStep})");
                     Console.WriteLine($"      {f.Detail}");
-                    string target = ScenarioCatalog.Names.Contains(spec.Name) && spec.Source == $"scenarios/{spec.Name}.conf" ? spec.Name : spec.Source ?? spec.Name;
+                    string target = ScenarioCatalog.CommandLineName(spec);
                     Console.WriteLine($"      replay: stressvm replay {target} --seed {f.FirstSeed} --strategy {s.Strategy}{(s.Strategy == "pct" ? $" --pct-depth {s.PctDepth}" : "")}{KnobArgs(s)}");
                 }
             }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Spectre.Console;
 using StressVm.Cli.Common;
 using StressVm.Scenarios.Soak;
-using StressVm.Scenarios.Soak.Toys;
 
 namespace StressVm.Cli.Commands;
 
@@ -17,7 +16,7 @@ public static class SoakCommand
     /// Where soak and minimize get their scenarios. The toy scenarios until the kernel's scenario loader is
     /// wired in here (one line: <c>SoakCommand.Scenarios = new DelegateScenarioSource(names, name => load(name));</c>).
     /// </summary>
-    public static IScenarioSource Scenarios { get; set; } = ToyScenarios.Source;
+    public static IScenarioSource Scenarios { get; set; } = KernelScenarioSource.Create(new Scenarios.RunSettings());
 
     public static Command Create()
     {
@@ -38,12 +37,19 @@ public static class SoakCommand
             scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, interval, plain,
         };
         ConfigOptions.AddTo(cmd);
+        var tel = new TelemetryCliOptions();
+        cmd.Options.Add(tel.OtlpEndpoint);
+        cmd.Options.Add(tel.OtlpProtocol);
         cmd.Subcommands.Add(CreateReport());
         cmd.SetAction(parse =>
         {
             // Command-line options win over the settings (HOCON.conf, --config, -D stressvm.soak.*).
             var settings = ConfigOptions.LoadSettingsOrFail(parse, out int configExit);
             if (settings is null) return configExit;
+            // The user's knob overrides and step budget apply to every scenario of the soak.
+            var kernel = KernelSettings.Load(parse, out configExit);
+            if (kernel is null) return configExit;
+            Scenarios = KernelScenarioSource.Create(kernel);
             SoakOptions options;
             TimeSpan progressEvery;
             try
@@ -69,7 +75,23 @@ public static class SoakCommand
                 Console.Error.WriteLine($"stressvm soak: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            return SoakSession.Run(Scenarios, options, progressEvery, live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive);
+            Telemetry.TelemetrySession session;
+            try
+            {
+                session = tel.CreateSession(parse, TelemetryFromConfig.Map(settings.Telemetry, replay: false), 0.0, Console.Error);
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine($"stressvm soak: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+            using (session)
+            {
+                int rc = SoakSession.Run(Scenarios, options, progressEvery,
+                    live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, session);
+                TelemetryCliOptions.Finish(session, Console.Error);
+                return rc;
+            }
         });
         return cmd;
     }

@@ -11,7 +11,7 @@ namespace StressVm.Cli.Commands;
 /// </summary>
 internal static class SoakSession
 {
-    public static int Run(IScenarioSource source, SoakOptions options, TimeSpan logEvery, bool live)
+    public static int Run(IScenarioSource source, SoakOptions options, TimeSpan logEvery, bool live, Telemetry.TelemetrySession? telemetry = null)
     {
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -34,6 +34,8 @@ internal static class SoakSession
                 Console.Error.WriteLine($"stressvm soak: {e.Message}");
                 return CliApp.ExitBadInput;
             }
+            var exports = new System.Collections.Concurrent.ConcurrentQueue<FailureFound>();
+            if (telemetry is { Options.Enabled: true }) runner.NewFailure = exports.Enqueue;
             SoakSummary? summary = null;
             Exception? failure = null;
             var thread = new Thread(() =>
@@ -52,6 +54,7 @@ internal static class SoakSession
                 Console.Error.WriteLine($"stressvm soak: {failure.Message}");
                 return failure is ArgumentException or IOException ? CliApp.ExitBadInput : CliApp.ExitInternalError;
             }
+            if (telemetry is not null) SoakTraceExport.Export(source, exports, telemetry);
             PrintSummary(summary!, runner);
             return summary!.Failures.Count > 0 ? CliApp.ExitBugFound : CliApp.ExitOk;
         }

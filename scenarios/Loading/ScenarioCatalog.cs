@@ -25,6 +25,10 @@ public static class ScenarioCatalog
 
     public static ScenarioSpec LoadBuiltin(string name) => ScenarioLoader.Parse(BuiltinText(name), Prefix + name + ".conf", name);
 
+    /// <summary>What to type to load <paramref name="spec"/> again: its built-in name, or its file's path.</summary>
+    public static string CommandLineName(ScenarioSpec spec) =>
+        spec.Source == Prefix + spec.Name + ".conf" && Names.Contains(spec.Name) ? spec.Name : spec.Source ?? spec.Name;
+
     /// <summary>A path to a .conf file, or the name of a built-in scenario.</summary>
     public static ScenarioSpec Load(string nameOrPath)
     {

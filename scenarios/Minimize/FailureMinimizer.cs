@@ -22,6 +22,8 @@ public static class FailureMinimizer
             [ScheduleHeader.Strategy] = ReplayCommandFormat.ToText(strategy),
         };
         if (r.FindingName is { } f) header[ScheduleHeader.Invariant] = f;
+        // Every knob's value, so `stressvm replay --schedule` rebuilds the same kernel without -D options.
+        if (model is KernelModel km) header["knobs"] = km.Knobs.ToString();
         return (r, model.System.RecordedSchedule(header));
     }
 

@@ -7,7 +7,7 @@ namespace StressVm.Scenarios;
 /// A loaded scenario as something the explorer runs: one actor system built once (CPUs, background
 /// actors, lock owners, TLB shootdown) whose kernel memory is rebuilt in place for every seed.
 /// </summary>
-public sealed class KernelModel : ISimulationModel
+public sealed class KernelModel : IShrinkableModel
 {
     private readonly Vma[] _vmas;
     private readonly VmOperations?[] _ops;
@@ -143,8 +143,35 @@ public sealed class KernelModel : ISimulationModel
             for (int i = 0; i < _cpus.Length; i++) _cpus[i].SetProgram(ToArray(Spec.Cpus[i].Program));
         else
             SwarmPrograms.Draw(Spec, Spec.Swarm, seed, _cpus);
+        if (DroppedOperations.Count > 0) DropOperations();
         K.ClearEvents();
         return _start;
+    }
+
+    /// <summary>Operations numbered across CPUs in order (cpu0's first, then cpu1's...); the minimizer drops some.</summary>
+    public IReadOnlySet<int> DroppedOperations { get; set; } = new HashSet<int>();
+
+    public int OperationCount(ulong seed)
+    {
+        var saved = DroppedOperations;
+        DroppedOperations = new HashSet<int>();
+        PrepareRun(seed);
+        DroppedOperations = saved;
+        int n = 0;
+        foreach (var c in _cpus) n += c.Program.Length;
+        return n;
+    }
+
+    private void DropOperations()
+    {
+        int index = 0;
+        foreach (var c in _cpus)
+        {
+            var kept = new List<CpuOp>(c.Program.Length);
+            foreach (var op in c.Program)
+                if (!DroppedOperations.Contains(index++)) kept.Add(op);
+            c.SetProgram(kept.ToArray());
+        }
     }
 
     private void StartActors(ActorSystem _)

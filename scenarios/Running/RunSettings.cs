@@ -11,6 +11,8 @@ public sealed record RunSettings
     public string Strategy { get; init; } = "random";
     public int PctDepth { get; init; } = 3;
     public int MaxSteps { get; init; } = 10_000;
+    /// <summary>PCT's expected run length k; null: the length of the scenario's pilot run (what run and soak use).</summary>
+    public int? PctSteps { get; init; }
     /// <summary>Knob values set by the user (config file or -D): they win over the scenario's pins.</summary>
     public IReadOnlyDictionary<string, bool> KnobOverrides { get; init; } = new Dictionary<string, bool>();
     /// <summary>Non-bug kernel settings set by the user (stressvm.kernel.perf.mode and the like): they win over the scenario's.</summary>
@@ -25,7 +27,7 @@ public static class ScenarioRunner
 
     /// <summary>The strategy; PCT spreads its change points over a pilot run's length (a function of the model).</summary>
     public static ISchedulingStrategy Strategy(KernelModel model, RunSettings s) =>
-        new StrategySpec(s.Strategy, s.PctDepth, s.Strategy == "pct" ? Explorer.EstimateSteps(model) : 100).Create();
+        new StrategySpec(s.Strategy, s.PctDepth, s.Strategy == "pct" ? s.PctSteps ?? Explorer.EstimateSteps(model) : 100).Create();
 
     /// <summary>Name of a finding as reports give it: a step-budget overrun is a livelock.</summary>
     public static string? FindingName(RunResult r) => r.Outcome == Outcome.StepBudget ? Invariants.Livelock : r.FindingName;

@@ -37,6 +37,7 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
                 h = StableHash.Mix(h, NameHash(w));
             return StableHash.Avalanche(h).ToString("x16");
         }
+        if (EndStateKind(result, trace) is { } kind) return StableHash.Avalanche(StableHash.Mix(h, NameHash(kind))).ToString("x16");
         int n = Window(result, trace);
         var steps = trace.Steps;
         if (result.Violation is { } v) h = StableHash.Mix(h, NameHash(v.Actor));
@@ -54,6 +55,7 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
     {
         if (result.Deadlock is { } d)
             return string.Join("; ", d.Waiters.Select(w => $"{Normalize(w.Waiter)} waits for {Normalize(w.WaitsFor)} ({w.Request})").OrderBy(s => s, StringComparer.Ordinal));
+        if (EndStateKind(result, trace) is { } kind) return "final state: " + kind;
         int n = Window(result, trace);
         var sb = new StringBuilder();
         var steps = trace.Steps;
@@ -69,6 +71,23 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
     }
 
     public SignatureValue Of(RunResult result, Trace trace) => new(Compute(result, trace), Describe(result, trace));
+
+    /// <summary>
+    /// For a violation of the final state (raised by no actor that stepped), the run's last steps say nothing
+    /// about the bug; its detail with every number blanked ("frame pfn # has mapcount # but # PTE(s) map it")
+    /// does, so that is the signature. Null for every other finding.
+    /// </summary>
+    private static string? EndStateKind(RunResult result, Trace trace)
+    {
+        if (result.Violation is not { } v) return null;
+        foreach (var s in trace.Steps)
+            if (string.Equals(trace.ActorName(s.Actor), v.Actor, StringComparison.Ordinal)) return null;
+        var sb = new StringBuilder(v.Detail.Length);
+        foreach (char c in v.Detail)
+            if (!char.IsAsciiDigit(c)) sb.Append(c);
+            else if (sb.Length == 0 || sb[^1] != '#') sb.Append('#');
+        return sb.ToString();
+    }
 
     /// <summary>Fills <see cref="_window"/> with the covered step indices, newest first; returns how many.</summary>
     private int Window(RunResult result, Trace trace)

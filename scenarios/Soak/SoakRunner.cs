@@ -141,12 +141,19 @@ public sealed class SoakRunner
 
     internal bool TryTakeMinimization(out FailureFound f) => _toMinimize.TryDequeue(out f!);
 
+    /// <summary>
+    /// Called (on a worker thread) with each failure whose signature is new, after it is journaled: the CLI
+    /// uses it to export the failing run's trace. Must not throw; must not block for long.
+    /// </summary>
+    public Action<FailureFound>? NewFailure { get; set; }
+
     /// <summary>Records a failure if its signature is new; queues it for minimization.</summary>
     internal void Discovered(FailureFound f)
     {
         if (!State.TryDiscover(f)) return;
         Interlocked.Increment(ref _newFailures);
         Journal.Append(f);
+        NewFailure?.Invoke(f);
         if (Options.Minimize) _toMinimize.Enqueue(f);
     }
 

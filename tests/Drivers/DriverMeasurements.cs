@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StressVm.Cli.Bench;
 using StressVm.Scenarios;
 using Xunit;
 using Xunit.Abstractions;

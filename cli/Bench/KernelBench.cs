@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using StressVm.Runtime;
 
-namespace StressVm.Scenarios;
+using StressVm.Scenarios;
+
+namespace StressVm.Cli.Bench;
 
 /// <summary>One row of the knob table: schedules to the first violation (median over seed ranges) and speed.</summary>
 public sealed record KernelBenchRow(
@@ -36,8 +38,8 @@ public static class KernelBench
         foreach (var (knob, name) in KnobScenarios)
         {
             var spec = ScenarioCatalog.LoadBuiltin(name);
-            var on = new RunSettings { KnobOverrides = new Dictionary<string, bool> { [knob] = true } };
-            var off = new RunSettings { KnobOverrides = new Dictionary<string, bool> { [knob] = false } };
+            var on = new Scenarios.RunSettings { KnobOverrides = new Dictionary<string, bool> { [knob] = true } };
+            var off = new Scenarios.RunSettings { KnobOverrides = new Dictionary<string, bool> { [knob] = false } };
             var (mr, fr) = Median(spec, on with { Strategy = "random" }, ranges, cap);
             var (mp, fp) = Median(spec, on with { Strategy = "pct", PctDepth = pctDepth }, ranges, cap);
             var (sps, steps) = Speed(spec, off, speedSchedules);
@@ -49,7 +51,7 @@ public static class KernelBench
     }
 
     /// <summary>Schedules to the first violation in each of <paramref name="ranges"/> seed ranges (cap when none).</summary>
-    public static (double Median, int Found) Median(ScenarioSpec spec, RunSettings s, int ranges, int cap)
+    public static (double Median, int Found) Median(ScenarioSpec spec, Scenarios.RunSettings s, int ranges, int cap)
     {
         var model = ScenarioRunner.BuildModel(spec, s);
         var strategy = ScenarioRunner.Strategy(model, s);
@@ -77,7 +79,7 @@ public static class KernelBench
     }
 
     /// <summary>Schedules per second (one thread, every oracle on) and mean steps per schedule.</summary>
-    public static (double PerSecond, double Steps) Speed(ScenarioSpec spec, RunSettings s, int schedules)
+    public static (double PerSecond, double Steps) Speed(ScenarioSpec spec, Scenarios.RunSettings s, int schedules)
     {
         var model = ScenarioRunner.BuildModel(spec, s);
         var strategy = new RandomStrategy();

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using StressVm.Runtime;
+using StressVm.Scenarios.Soak;
+using StressVm.Telemetry;
+
+namespace StressVm.Cli;
+
+/// <summary>
+/// Exports one trace per distinct failure a soak found: the failing seed is run again on a fresh model (same
+/// strategy; determinism makes it the same run) and handed to telemetry, whose Polly pipeline and bounded
+/// queue keep a failing collector from holding the soak up. Runs after the workers stop.
+/// </summary>
+internal static class SoakTraceExport
+{
+    public static void Export(IScenarioSource source, ConcurrentQueue<FailureFound> failures, TelemetrySession session)
+    {
+        var models = new Dictionary<string, ISimulationModel>(StringComparer.Ordinal);
+        while (failures.TryDequeue(out var f))
+        {
+            try
+            {
+                if (!models.TryGetValue(f.Scenario, out var model)) models[f.Scenario] = model = source.Create(f.Scenario, 0);
+                var spec = ReplayCommandFormat.Parse(f.Strategy);
+                var r = Explorer.RunOne(model, spec.Create(), f.Seed);
+                TelemetryCliOptions.ExportRun(session, f.Scenario, spec.Create().Name, r, model.System.Trace,
+                    source.ReplayCommand(f.Scenario, f.Seed, spec), null, Console.Error);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                Console.Error.WriteLine($"stressvm soak: warning: cannot export the trace of {f.Scenario} seed {f.Seed}: {e.Message}");
+            }
+        }
+    }
+}
