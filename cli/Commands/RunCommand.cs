@@ -198,5 +198,6 @@ public static class RunCommand
     }
 
     private static string KnobArgs(Scenarios.RunSettings s) =>
-        string.Concat(s.KnobOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.bugs.{k.Key}={(k.Value ? "true" : "false")}"));
+        string.Concat(s.KnobOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.bugs.{k.Key}={(k.Value ? "true" : "false")}")) +
+        string.Concat(s.SettingOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.{k.Key}={k.Value}"));
 }

@@ -39,8 +39,22 @@ public static class ScenarioRunner
         ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["strategy"] = strategy.Name,
         ["knobs"] = model.Knobs.ToString(),
+        ["settings"] = model.Knobs.SettingsString(), // non-default stressvm.kernel.* settings, "name=value,..."
         ["max-steps"] = s.MaxSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>Parses a schedule header's "settings" field ("perf.mode=legacy,...") back into setting overrides.</summary>
+    public static Dictionary<string, string> SettingsFromHeader(string? settings)
+    {
+        var d = KernelKnobs.SettingNames.ToDictionary(n => n, n => KernelKnobs.Upstream.GetSetting(n));
+        if (!string.IsNullOrEmpty(settings))
+            foreach (var kv in settings.Split(','))
+            {
+                int eq = kv.IndexOf('=');
+                if (eq > 0) d[kv[..eq].Trim()] = kv[(eq + 1)..].Trim();
+            }
+        return d;
+    }
 
     /// <summary>Parses a schedule header's "knobs" field back into overrides for every knob.</summary>
     public static Dictionary<string, bool> KnobsFromHeader(string? knobs)
