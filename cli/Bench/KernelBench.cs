@@ -30,6 +30,16 @@ public static class KernelBench
         ("zap-rmap-before-flush", "dontneed-vs-writeback"),
         ("madvise-flush-own-range-only", "parallel-dontneed"),
         ("mkwrite-unlock-before-dirty", "mkwrite-vs-writeback"),
+        // Drivers (issue 5): each knob's scenario is named after it.
+        ("perf-legacy-no-mapping", "perf-legacy-no-mapping"),
+        ("perf-mkwrite-any-page", "perf-mkwrite-any-page"),
+        ("perf-allow-split", "perf-allow-split"),
+        ("fbdefio-mkwrite-unlocked", "fbdefio-mkwrite-unlocked"),
+        ("fbdefio-fault-resets-list", "fbdefio-fault-resets-list"),
+        ("fbdefio-offset-from-address", "fbdefio-offset-from-address"),
+        ("dax-mkwrite-skip-pte-check", "dax-mkwrite-skip-pte-check"),
+        ("dax-insert-strict-pfn", "dax-insert-strict-pfn"),
+        ("dax-wrprotect-first-index-only", "dax-wrprotect-first-index-only"),
     ];
 
     public static IReadOnlyList<KernelBenchRow> Run(int ranges = 20, int cap = 2000, int speedSchedules = 20_000, int pctDepth = 3, Action<string>? log = null)
