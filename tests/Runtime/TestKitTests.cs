@@ -60,4 +60,17 @@ public class TestKitTests
         Assert.Equal(Outcome.StepBudget, r.Outcome);
         Assert.Equal(500, r.Steps);
     }
+
+    [Fact]
+    public void AnUnrecordedLongRunCountsAndFingerprintsWithoutStoringSteps()
+    {
+        var sys = new ActorSystem(maxSteps: 5_000, recordTrace: false);
+        var ponger = sys.ActorOf(Props.Create(() => new Ponger()), "ponger");
+        sys.ActorOf(Props.Create(() => new TellPinger(ponger, 2_000)), "pinger");
+        var a = sys.Run(new RandomStrategy(), 1).ExpectCompleted();
+        Assert.Equal(4_000, a.Steps);
+        Assert.Equal(0, sys.Trace.Steps.Length);
+        var b = sys.Run(new RandomStrategy(), 1).ExpectCompleted(); // the reset after a long unrecorded run
+        Assert.Equal(a.Fingerprint, b.Fingerprint);
+    }
 }

@@ -16,9 +16,10 @@ public sealed class Trace
     public bool Recording { get; internal set; } = true;
     public ulong Fingerprint { get; private set; }
 
-    public StepRecord this[int i] => i < Count ? _steps[i] : throw new ArgumentOutOfRangeException(nameof(i));
+    public StepRecord this[int i] => Recording && i < Count ? _steps[i] : throw new ArgumentOutOfRangeException(nameof(i));
 
-    public ReadOnlySpan<StepRecord> Steps => new(_steps, 0, Count);
+    /// <summary>The recorded steps; empty when the run was not recorded (only counted and fingerprinted).</summary>
+    public ReadOnlySpan<StepRecord> Steps => Recording ? new(_steps, 0, Count) : default;
 
     public int MarkCount { get; private set; }
 
@@ -69,7 +70,7 @@ public sealed class Trace
     public IReadOnlyList<string> Lines()
     {
         var list = new List<string>(Count);
-        for (int i = 0; i < Count; i++) list.Add(Describe(_steps[i]));
+        foreach (var step in Steps) list.Add(Describe(step));
         return list;
     }
 
