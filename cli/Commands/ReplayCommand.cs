@@ -66,10 +66,8 @@ public static class ReplayCommand
                 if (!StrategySpec.Kinds.Contains(s.Strategy)) throw new ArgumentException($"unknown strategy '{s.Strategy}'; expected random or pct");
                 var settings = ConfigOptions.LoadSettingsOrFail(parse, out code);
                 if (settings is null) return code;
-                using var session = tel.CreateSession(parse, TelemetryFromConfig.Map(settings.Telemetry, replay: true), 1.0, Console.Error);
-                int rc = Replay(spec, s, sd!.Value, sched, parse.GetValue(json), session, tel.TraceOutPath(parse), file);
-                TelemetryCliOptions.Finish(session, Console.Error);
-                return rc;
+                return TelemetryFromConfig.WithSession(tel, parse, settings, replay: true, "replay",
+                    session => Replay(spec, s, sd!.Value, sched, parse.GetValue(json), session, tel.TraceOutPath(parse), file));
             }
             catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException or FormatException)
             {

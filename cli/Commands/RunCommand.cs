@@ -57,22 +57,8 @@ public static class RunCommand
             }
             var settings = ConfigOptions.LoadSettingsOrFail(parse, out code);
             if (settings is null) return code;
-            Telemetry.TelemetrySession session;
-            try
-            {
-                session = tel.CreateSession(parse, TelemetryFromConfig.Map(settings.Telemetry, replay: false), 0.0, Console.Error);
-            }
-            catch (FormatException e)
-            {
-                Console.Error.WriteLine($"stressvm run: {e.Message}");
-                return CliApp.ExitBadInput;
-            }
-            using (session)
-            {
-                int rc = Run(spec, s, parse.GetValue(json), parse.GetValue(save), session, tel.TraceOutPath(parse));
-                TelemetryCliOptions.Finish(session, Console.Error);
-                return rc;
-            }
+            return TelemetryFromConfig.WithSession(tel, parse, settings, replay: false, "run",
+                session => Run(spec, s, parse.GetValue(json), parse.GetValue(save), session, tel.TraceOutPath(parse)));
         });
         return cmd;
     }

@@ -75,23 +75,9 @@ public static class SoakCommand
                 Console.Error.WriteLine($"stressvm soak: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            Telemetry.TelemetrySession session;
-            try
-            {
-                session = tel.CreateSession(parse, TelemetryFromConfig.Map(settings.Telemetry, replay: false), 0.0, Console.Error);
-            }
-            catch (FormatException e)
-            {
-                Console.Error.WriteLine($"stressvm soak: {e.Message}");
-                return CliApp.ExitBadInput;
-            }
-            using (session)
-            {
-                int rc = SoakSession.Run(Scenarios, options, progressEvery,
-                    live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, session);
-                TelemetryCliOptions.Finish(session, Console.Error);
-                return rc;
-            }
+            return TelemetryFromConfig.WithSession(tel, parse, settings, replay: false, "soak",
+                session => SoakSession.Run(Scenarios, options, progressEvery,
+                    live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, session));
         });
         return cmd;
     }

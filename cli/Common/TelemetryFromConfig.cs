@@ -16,4 +16,29 @@ internal static class TelemetryFromConfig
         Protocol = t.Protocol == StressVm.Config.OtlpProtocol.HttpProtobuf ? StressVm.Telemetry.OtlpProtocol.HttpProtobuf : StressVm.Telemetry.OtlpProtocol.Grpc,
         SampleShare = replay ? t.SampleShareReplay : t.SampleShare,
     };
+
+    /// <summary>
+    /// Opens the command's telemetry session from HOCON and the command line and runs <paramref name="body"/>
+    /// with it, then flushes it (bounded) and prints its counts. A malformed option or variable is exit 2.
+    /// </summary>
+    public static int WithSession(TelemetryCliOptions tel, System.CommandLine.ParseResult parse, StressVmSettings settings,
+        bool replay, string command, Func<TelemetrySession, int> body)
+    {
+        TelemetrySession session;
+        try
+        {
+            session = tel.CreateSession(parse, Map(settings.Telemetry, replay), replay ? 1.0 : 0.0, Console.Error);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"stressvm {command}: {e.Message}");
+            return CliApp.ExitBadInput;
+        }
+        using (session)
+        {
+            int rc = body(session);
+            TelemetryCliOptions.Finish(session, Console.Error);
+            return rc;
+        }
+    }
 }

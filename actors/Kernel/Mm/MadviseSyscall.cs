@@ -14,11 +14,7 @@ public static class MadviseSyscall
     {
         var k = cur.K;
         var zap = cur.Zap;
-        zap.Mm = mm;
-        zap.Start = start;
-        zap.End = end;
-        zap.StartedAt = ++k.Clock;
-        zap.Syscall = "madvise(MADV_DONTNEED)";
+        zap.Begin(k, mm, start, end, "madvise(MADV_DONTNEED)");
         cur.Begin("madvise", $"DONTNEED [{start:x}-{end:x})");
         var tlb = cur.Gather;
         MmuGatherOps.TlbGatherMmu(tlb, mm); // madvise_init_tlb

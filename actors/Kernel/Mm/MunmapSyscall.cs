@@ -14,11 +14,7 @@ public static class MunmapSyscall
     {
         var k = cur.K;
         var zap = cur.Zap;
-        zap.Mm = mm;
-        zap.Start = start;
-        zap.End = end;
-        zap.StartedAt = ++k.Clock;
-        zap.Syscall = "munmap";
+        zap.Begin(k, mm, start, end, "munmap");
         cur.Begin("munmap", $"[{start:x}-{end:x})");
         await cur.Lock(mm.MmapLock, LockMode.Write); // mmap_write_lock_killable
         mm.MmLockSeq++;                                // mm_lock_seqcount_begin

@@ -24,4 +24,14 @@ public sealed class ZapRecord
     public int Start, End;
     public long StartedAt;
     public string Syscall = "";
+
+    /// <summary>A syscall starts zapping [start, end) of <paramref name="mm"/> now.</summary>
+    public void Begin(KernelState k, MmStruct mm, int start, int end, string syscall)
+    {
+        Mm = mm;
+        Start = start;
+        End = end;
+        StartedAt = ++k.Clock;
+        Syscall = syscall;
+    }
 }
