@@ -59,6 +59,7 @@ public sealed class RunTraceBuilder
             span.EventList.Add(new TraceSpanEvent("step", s.Index, o.TimeOfStep(s.Index), attrs));
         }
 
+        var holds = new Dictionary<(int Actor, string Name), TraceSpan>();
         foreach (var m in marks)
         {
             while (stepPtr < steps.Length && steps[stepPtr].Index <= m.Step) EmitStep(steps[stepPtr++]);
@@ -80,6 +81,27 @@ public sealed class RunTraceBuilder
                     spans.Add(span);
                     st.Add(span);
                     actorsWithSpans.Add(m.Actor);
+                    break;
+                }
+                case MarkKind.HoldBegin:
+                {
+                    // A hold may overlap other spans of its lane: a child of the root, closed by its name.
+                    if (m.Actor < 0) break;
+                    var span = new TraceSpan(TraceIds.SpanId(traceId, spans.Count), root.SpanId, m.Name, trace.ActorName(m.Actor), m.Actor, m.Step)
+                    {
+                        StartTimeUnixNano = o.TimeOfStep(m.Step),
+                    };
+                    span.AttributeList.Add(TraceAttribute.Of("stressvm.actor", span.Service));
+                    span.AttributeList.Add(TraceAttribute.Of("stressvm.step.begin", m.Step));
+                    if (m.Detail is not null) span.AttributeList.Add(TraceAttribute.Of("stressvm.detail", Cut(m.Detail)));
+                    spans.Add(span);
+                    holds[(m.Actor, m.Name)] = span;
+                    actorsWithSpans.Add(m.Actor);
+                    break;
+                }
+                case MarkKind.HoldEnd:
+                {
+                    if (holds.Remove((m.Actor, m.Name), out var held)) Close(held, m.Step);
                     break;
                 }
                 case MarkKind.SpanEnd:
@@ -126,9 +148,15 @@ public sealed class RunTraceBuilder
 
         // Spans still open when the run stopped end with it.
         int endStep = Math.Max(lastStep, 0);
+        foreach (var held in holds.Values)
+        {
+            Close(held, endStep);
+            held.Unclosed = true;
+            held.AttributeList.Add(TraceAttribute.Of("stressvm.unclosed", true));
+        }
         foreach (var actor in actorsWithSpans)
         {
-            var st = stacks[actor];
+            if (!stacks.TryGetValue(actor, out var st)) continue;
             for (int i = st.Count - 1; i >= 0; i--)
             {
                 Close(st[i], endStep);

@@ -96,8 +96,9 @@ public abstract class KernelActor : Actor
         flush.Start = start;
         flush.End = end;
         flush.Initiator = ActorId;
-        if (IsTracing) TraceEvent("flush_tlb_mm_range", flush.ToString());
+        if (IsTracing) BeginSpan("flush_tlb_mm_range", flush.ToString());
         await Ask<ShootdownDone>(K.Shootdown.Self, flush);
+        if (IsTracing) EndSpan("flush_tlb_mm_range");
     }
 
     /// <summary>flush_tlb_page().</summary>

@@ -42,7 +42,7 @@ public static class DaxWritebackOne
         // knob B19 (before 06083a0921fd): only VMAs that map the first index.
         int last = k.Knobs.DaxWrprotectFirstIndexOnly ? index : index + count - 1;
         var mapping = inode.Mapping;
-        cur.Walk.Start("pfn_mkclean_range", k.FrameAt(entry.BasePfn));
+        Rmap.Start(cur, "pfn_mkclean_range", k.FrameAt(entry.BasePfn));
         await cur.Lock(mapping.IMmapRwsem, LockMode.Read);
         int cleaned = 0;
         var list = mapping.IMmap;

@@ -105,7 +105,9 @@ public static class FileFault
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<VmFault> DoFaultCore(KernelActor cur, Vmf vmf)
     {
+        cur.Begin("->fault", vmf.Vma.Ops!.Name);
         var ret = await vmf.Vma.Ops!.Fault(cur, vmf).ConfigureAwait(false);
+        cur.End("->fault", cur.Tracing ? ret.ToString() : null);
         if ((ret & (VmFault.Error | VmFault.NoPage | VmFault.Retry)) != 0) return ret;
         var folio = vmf.Page ?? throw new InvalidOperationException($"{vmf.Vma.Ops.Name}: ->fault returned no page");
         if ((ret & VmFault.Locked) == 0) await cur.FolioLock(folio);
@@ -150,7 +152,9 @@ public static class FileFault
     public static async ValueTask<VmFault> DoPageMkwrite(KernelActor cur, Vmf vmf, Frame folio)
     {
         vmf.Mkwrite = true;
+        cur.Begin("page_mkwrite", vmf.Vma.Ops!.Name);
         var ret = await vmf.Vma.Ops!.PageMkwrite(cur, vmf).ConfigureAwait(false);
+        cur.End("page_mkwrite", cur.Tracing ? ret.ToString() : null);
         vmf.Mkwrite = false;
         if ((ret & (VmFault.Error | VmFault.NoPage)) != 0) return ret;
         if ((ret & VmFault.Locked) == 0)

@@ -51,7 +51,9 @@ public static class WpFault
             var ret = FaultEntry.VmfCanCallFault(cur, vmf);
             if (ret != VmFault.None) return ret;
             vmf.Mkwrite = true;
+            cur.Begin("pfn_mkwrite", ops.Name);
             ret = await ops.PfnMkwrite(cur, vmf).ConfigureAwait(false);
+            cur.End("pfn_mkwrite", cur.Tracing ? ret.ToString() : null);
             if ((ret & (VmFault.Error | VmFault.NoPage)) != 0) return ret;
             return await FinishMkwriteFault(cur, vmf, null).ConfigureAwait(false);
         }

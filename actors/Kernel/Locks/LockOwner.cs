@@ -33,6 +33,19 @@ public sealed class LockOwner : Actor
             sender.Tell(LockReply.Busy, Self);
     }
 
+    /// <summary>A hold of <paramref name="l"/> by <paramref name="actor"/> begins: a span on this lock's lane (traced runs only).</summary>
+    internal void HoldBegins(LockState l, int actor, bool write)
+    {
+        if (IsTracing) BeginHold(HoldName(l, actor), write ? "write" : "read");
+    }
+
+    internal void HoldEnds(LockState l, int actor)
+    {
+        if (IsTracing) EndHold(HoldName(l, actor));
+    }
+
+    private string HoldName(LockState l, int actor) => $"{l.Name} held by {System.NameOf(actor)}";
+
     protected override bool TryReset() => true;
 
     protected override ActorRef HolderFor(ActorRef waiter)

@@ -72,12 +72,14 @@ public sealed class LockState
         if (write) Writer = actor;
         else Readers++;
         _holders.Add(actor);
+        Owner?.HoldBegins(this, actor, write);
     }
 
     /// <summary>Releases the holder's hold and grants queued waiters in FIFO order.</summary>
     public void Release(int actor)
     {
         if (!_holders.Remove(actor)) throw new InvalidOperationException($"{Name}: released by actor #{actor}, which does not hold it");
+        Owner?.HoldEnds(this, actor);
         if (Writer == actor) Writer = -1;
         else Readers--;
         GrantWaiters();

@@ -13,7 +13,7 @@ public static class Rmap
     public static async ValueTask<int> FolioMkclean(KernelActor cur, Frame folio)
     {
         if (!cur.HoldsFolioLock(folio)) cur.K.Warn(cur.ActorId, "folio_mkclean: BUG_ON(!folio_test_locked(folio))", folio);
-        cur.Walk.Start("folio_mkclean", folio);
+        Start(cur, "folio_mkclean", folio);
         if (folio.Mapcount <= 0) return Done(cur, 0);   // !folio_mapped(folio)
         if (folio.Mapping is null) return Done(cur, 0);  // !folio_mapping(folio)
         int cleaned = await RmapWalkFile(cur, folio.Mapping, folio.Index, 1, folio.Pfn).ConfigureAwait(false);
@@ -24,7 +24,7 @@ public static class Rmap
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<int> MappingWrprotectRange(KernelActor cur, AddressSpace mapping, int pgoff, int pfn, int nrPages)
     {
-        cur.Walk.Start("mapping_wrprotect_range", cur.K.FrameAt(pfn), nrPages);
+        Start(cur, "mapping_wrprotect_range", cur.K.FrameAt(pfn), nrPages);
         int cleaned = await RmapWalkFile(cur, mapping, pgoff, nrPages, pfn).ConfigureAwait(false);
         return Done(cur, cleaned);
     }
@@ -44,9 +44,17 @@ public static class Rmap
     }
 
     /// <summary>Reports the end of a walk started with cur.Walk.Start (callers of pfn_mkclean_range).</summary>
+    /// <summary>A write-protect walk begins: recorded for the oracles, and a span on the walker's lane.</summary>
+    public static void Start(KernelActor cur, string walker, Frame? frame, int pages = 1)
+    {
+        cur.Walk.Start(walker, frame, pages);
+        if (cur.Tracing) cur.Begin(walker, frame is null ? null : $"{frame} x{pages}");
+    }
+
     public static int Done(KernelActor cur, int cleaned)
     {
         cur.K.Emit(new KernelEvent(EventKind.WalkDone, cur.ActorId, cur.Walk.Frame, -1, cur.Walk));
+        if (cur.Tracing) cur.End(cur.Walk.Walker, $"{cleaned} PTE(s) write-protected");
         return cleaned;
     }
 

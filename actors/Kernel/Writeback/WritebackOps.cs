@@ -57,7 +57,7 @@ public static class WritebackOps
                 break;
             default:
                 // DAX style: hold i_mmap_rwsem and call pfn_mkclean_range per VMA.
-                cur.Walk.Start("pfn_mkclean_range", page);
+                Rmap.Start(cur, "pfn_mkclean_range", page);
                 await cur.Lock(mapping.IMmapRwsem, LockMode.Read);
                 cleaned = 0;
                 foreach (var vma in mapping.IMmap)

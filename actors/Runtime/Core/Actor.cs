@@ -124,6 +124,14 @@ public abstract class Actor
 
     protected void EndSpan(string name, string? detail = null) => System.Trace.Mark(Id, MarkKind.SpanEnd, name, detail);
 
+    /// <summary>
+    /// Opens a hold on this actor's lane (a lock held by some actor): unlike a span it may overlap other holds;
+    /// <see cref="EndHold"/> with the same name closes it.
+    /// </summary>
+    protected void BeginHold(string name, string? detail = null) => System.Trace.Mark(Id, MarkKind.HoldBegin, name, detail);
+
+    protected void EndHold(string name, string? detail = null) => System.Trace.Mark(Id, MarkKind.HoldEnd, name, detail);
+
     /// <summary>A point event inside the open span (a TLB fill, a PTE change, an IPI ack).</summary>
     protected void TraceEvent(string name, string? detail = null) => System.Trace.Mark(Id, MarkKind.Event, name, detail);
 
