@@ -113,6 +113,7 @@ public sealed class CpuActor : KernelActor
                     Detail: $"{(write ? "store" : "load")} {vpn:x} faulted {faults - 1} times without completing"));
                 return AccessOutcome.Livelock;
             }
+            if (faults > 1) Yield(); // the access faults again: let whoever changes the PTE run first
             K.Faults++;
             var r = await FaultEntry.DoUserAddrFault(this, vpn, write).ConfigureAwait(false);
             if (r != AccessOutcome.Done) return r;

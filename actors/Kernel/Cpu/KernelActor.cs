@@ -123,4 +123,7 @@ public abstract class KernelActor : Actor
     }
 
     public bool Tracing => IsTracing;
+
+    /// <summary>This task retries (VM_FAULT_RETRY, a refault): see <see cref="Actor.Yield"/>.</summary>
+    public void Spin() => Yield();
 }

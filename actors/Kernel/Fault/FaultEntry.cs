@@ -83,6 +83,7 @@ public static class FaultEntry
                     k.Emit(new KernelEvent(EventKind.Livelock, cpu.ActorId, null, vpn, Detail: $"fault at {vpn:x} returned VM_FAULT_RETRY {retries} times"));
                     return AccessOutcome.Livelock;
                 }
+                cpu.Spin();
                 continue;
             }
             cpu.Unlock(mm.MmapLock);

@@ -113,6 +113,12 @@ public abstract class Actor
     /// <summary>A random choice of the model, drawn through the runtime so that it is seeded and recorded.</summary>
     protected int Choose(int bound) => System.ChooseValue(bound);
 
+    /// <summary>
+    /// Says this actor is spinning: it retries something another actor must change first (a fault that keeps
+    /// finding its PTE changed). PCT then lowers its priority, as a real scheduler lets time pass.
+    /// </summary>
+    protected void Yield() => System.Yield(Id);
+
     /// <summary>Raises a safety violation from inside a handler (for example a kernel WARN the model hits).</summary>
     protected void ReportViolation(string invariant, string detail) => System.ReportViolation(invariant, detail, Id);
 

@@ -312,6 +312,9 @@ public sealed class ActorSystem
         if (target != CurrentActorId) _enabled.Set(target, a.IsEnabled);
     }
 
+    /// <summary>A spinning actor's hint to the strategy (see <see cref="ISchedulingStrategy.OnYield"/>); changes no state of the run.</summary>
+    internal void Yield(int actor) => _strategy?.OnYield(actor);
+
     /// <summary>A model's random choice: drawn by the strategy (so replay can dictate it) and recorded.</summary>
     internal int ChooseValue(int bound)
     {

@@ -17,6 +17,12 @@ public interface ISchedulingStrategy
 
     /// <summary>Returns a value in [0, bound) for a model's random choice.</summary>
     int NextValue(int bound);
+
+    /// <summary>
+    /// The actor is spinning (retrying what another actor must first change). A priority-based strategy lowers
+    /// it, so that a high priority cannot starve the others into a false livelock; the others ignore it.
+    /// </summary>
+    void OnYield(int actor) { }
 }
 
 /// <summary>Thrown by a replaying strategy when the run no longer matches the schedule.</summary>

@@ -64,6 +64,12 @@ public sealed class PctStrategy : ISchedulingStrategy
 
     public int NextValue(int bound) => _values.NextInt(bound);
 
+    /// <summary>A spinning actor drops below every other priority (0), as Coyote's PCT does on a yield.</summary>
+    public void OnYield(int actor)
+    {
+        if (actor < _seen.Length && _seen[actor]) _priority[actor] = 0;
+    }
+
     private int Highest(ReadOnlySpan<int> enabled)
     {
         int best = enabled[0];
