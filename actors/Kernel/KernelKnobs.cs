@@ -73,10 +73,13 @@ public sealed record KernelKnobs
     /// <summary>stressvm.kernel.arch.hw-access-flag: the MMU sets the accessed bit itself; false = an access to an old PTE faults.</summary>
     public bool ArchHwAccessFlag { get; init; } = true;
 
+    /// <summary>stressvm.kernel.debug-vm: CONFIG_DEBUG_VM's VM_BUG_ON checks fire as kernel-warn; false = a production kernel goes on.</summary>
+    public bool DebugVm { get; init; } = true;
+
     public static readonly KernelKnobs Upstream = new();
 
     /// <summary>Setting names as written under stressvm.kernel (not bugs), in a fixed order.</summary>
-    public static readonly IReadOnlyList<string> SettingNames = ["perf.mode", "fbdefio.version", "faultaround.old-ptes", "arch.hw-access-flag"];
+    public static readonly IReadOnlyList<string> SettingNames = ["perf.mode", "fbdefio.version", "faultaround.old-ptes", "arch.hw-access-flag", "debug-vm"];
 
     public static bool IsSetting(string name) => SettingNames.Contains(name);
 
@@ -87,6 +90,7 @@ public sealed record KernelKnobs
         "fbdefio.version" => value is "v6.14" or "v7.0" ? this with { FbdefioVersion = value } : throw new ArgumentException($"fbdefio.version must be v6.14 or v7.0, found '{value}'"),
         "faultaround.old-ptes" => this with { FaultaroundOldPtes = ParseBool(name, value) },
         "arch.hw-access-flag" => this with { ArchHwAccessFlag = ParseBool(name, value) },
+        "debug-vm" => this with { DebugVm = ParseBool(name, value) },
         _ => throw new ArgumentException($"unknown kernel setting '{name}'; known: {string.Join(", ", SettingNames)}"),
     };
 
@@ -96,6 +100,7 @@ public sealed record KernelKnobs
         "fbdefio.version" => FbdefioVersion,
         "faultaround.old-ptes" => FaultaroundOldPtes ? "true" : "false",
         "arch.hw-access-flag" => ArchHwAccessFlag ? "true" : "false",
+        "debug-vm" => DebugVm ? "true" : "false",
         _ => throw new ArgumentException($"unknown kernel setting '{name}'; known: {string.Join(", ", SettingNames)}"),
     };
 

@@ -37,6 +37,7 @@ public static class KernelBench
         ("fbdefio-mkwrite-unlocked", "fbdefio-mkwrite-unlocked"),
         ("fbdefio-fault-resets-list", "fbdefio-fault-resets-list"),
         ("fbdefio-offset-from-address", "fbdefio-offset-from-address"),
+        ("fbdefio-offset-from-address", "fbdefio-offset-hang"),
         ("dax-mkwrite-skip-pte-check", "dax-mkwrite-skip-pte-check"),
         ("dax-insert-strict-pfn", "dax-insert-strict-pfn"),
         ("dax-wrprotect-first-index-only", "dax-wrprotect-first-index-only"),

@@ -50,6 +50,19 @@ public class DriverKnobTests
     }
 
     [Fact]
+    public void WithoutDebugVmTheB15WrongLockHangsTheWorker()
+    {
+        var (_, r) = DriverScenarios.FirstViolation("fbdefio-offset-hang", DriverScenarios.Settings("random"), Bound, "deadlock");
+        var w = Assert.Single(r!.Deadlock!.Waiters);
+        Assert.Equal("page_lock", w.WaitsFor);
+        Assert.StartsWith("cpu", w.HeldBy);
+        // The same knob with CONFIG_DEBUG_VM on stops at the broken contract instead, in every schedule.
+        var debug = new Dictionary<string, bool>();
+        var (findings, _, _) = DriverScenarios.Explore("fbdefio-offset-from-address", DriverScenarios.Settings("random", knobs: debug), 200);
+        Assert.False(findings.ContainsKey("deadlock"));
+    }
+
+    [Fact]
     public void TheB20SplitLeaksTwoMmapCounts()
     {
         var (_, r) = DriverScenarios.FirstViolation("perf-allow-split", DriverScenarios.Settings("random"), Bound, "refcount");

@@ -15,6 +15,7 @@ internal static class DriverScenarios
         ("fbdefio-mkwrite-unlocked", "fbdefio-mkwrite-unlocked", "lost-write"),
         ("fbdefio-fault-resets-list", "fbdefio-fault-resets-list", "kernel-warn"),
         ("fbdefio-offset-from-address", "fbdefio-offset-from-address", "kernel-warn"),
+        ("fbdefio-offset-from-address", "fbdefio-offset-hang", "deadlock"),
         ("dax-mkwrite-skip-pte-check", "dax-mkwrite-skip-pte-check", "write-to-readonly"),
         ("dax-insert-strict-pfn", "dax-insert-strict-pfn", "kernel-warn"),
         ("dax-wrprotect-first-index-only", "dax-wrprotect-first-index-only", "lost-write"),

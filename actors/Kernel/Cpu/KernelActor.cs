@@ -55,8 +55,17 @@ public abstract class KernelActor : Actor
     /// <summary>folio_lock().</summary>
     public AskAwaitable<LockReply> FolioLock(Frame f) => Lock(f.PageLock);
 
-    /// <summary>folio_unlock().</summary>
-    public void FolioUnlock(Frame f) => Unlock(f.PageLock);
+    /// <summary>
+    /// folio_unlock(): clears PG_locked, whoever set it (page locks have no owner). Unlocking a folio this task
+    /// did not lock happens only after a driver broke the VM_FAULT_LOCKED contract, which CONFIG_DEBUG_VM
+    /// reports first; a production kernel clears the bit of whoever holds it, or nothing if it is clear.
+    /// </summary>
+    public void FolioUnlock(Frame f)
+    {
+        var l = f.PageLock;
+        if (l.Writer == ActorId || K.Knobs.DebugVm) Unlock(l);
+        else if (l.Writer >= 0) l.Release(l.Writer);
+    }
 
     public bool HoldsFolioLock(Frame f) => f.PageLock.Writer == ActorId;
 

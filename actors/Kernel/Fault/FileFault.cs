@@ -111,7 +111,7 @@ public static class FileFault
         if ((ret & (VmFault.Error | VmFault.NoPage | VmFault.Retry)) != 0) return ret;
         var folio = vmf.Page ?? throw new InvalidOperationException($"{vmf.Vma.Ops.Name}: ->fault returned no page");
         if ((ret & VmFault.Locked) == 0) await cur.FolioLock(folio);
-        else if (!cur.HoldsFolioLock(folio)) cur.K.Warn(cur.ActorId, "__do_fault: VM_BUG_ON_PAGE(!folio_test_locked) after VM_FAULT_LOCKED", folio);
+        else if (!cur.HoldsFolioLock(folio) && cur.K.Knobs.DebugVm) cur.K.Warn(cur.ActorId, "__do_fault: VM_BUG_ON_PAGE(!folio_test_locked) after VM_FAULT_LOCKED", folio);
         return ret;
     }
 
@@ -167,7 +167,7 @@ public static class FileFault
             }
             ret |= VmFault.Locked;
         }
-        else if (!cur.HoldsFolioLock(folio))
+        else if (!cur.HoldsFolioLock(folio) && cur.K.Knobs.DebugVm)
             cur.K.Warn(cur.ActorId, "do_page_mkwrite: VM_BUG_ON_FOLIO(!folio_test_locked) after VM_FAULT_LOCKED", folio);
         return ret;
     }
