@@ -100,7 +100,8 @@ public static class ReplayCommand
             return CliApp.ExitBadInput;
         if (session.Options.Enabled && !json)
             Console.WriteLine($"trace id     {TelemetryCliOptions.TraceIdOf(spec.Name, seed)}");
-        if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged) return CliApp.ExitBadInput;
+        if (r.Outcome is Outcome.InternalError) return CliApp.ExitInternalError;
+        if (r.Outcome is Outcome.ReplayDiverged) return CliApp.ExitBadInput; // the schedule does not fit this scenario
         return r.IsBug ? CliApp.ExitBugFound : CliApp.ExitOk;
     }
 

@@ -179,7 +179,7 @@ public static class RunCommand
             }
             Console.WriteLine($"verdict     {verdict}");
         }
-        if (errors > 0 && !found) return CliApp.ExitBadInput;
+        if (errors > 0 && !found) return CliApp.ExitInternalError; // the model threw: a StressVm defect, not a finding
         return found ? CliApp.ExitBugFound : CliApp.ExitOk;
     }
 
