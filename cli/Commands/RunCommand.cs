@@ -86,8 +86,11 @@ public static class RunCommand
         int errors = 0;
         string? firstError = null;
         var sw = Stopwatch.StartNew();
-        for (int i = 0; i < s.Seeds; i++)
+        using var progress = new RunProgress(s.Seeds);
+        int done = 0;
+        for (int i = 0; i < s.Seeds && !progress.Stopped; i++, done++)
         {
+            if ((i & 1023) == 0) progress.Tick(i, sw.Elapsed, findings.Count);
             ulong seed = s.FirstSeed + (ulong)i;
             var r = Explorer.RunOne(model, strategy, seed);
             model.AddCounters(counters);
@@ -115,7 +118,10 @@ public static class RunCommand
             f.Count++;
         }
         sw.Stop();
-        double perSecond = s.Seeds / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
+        progress.Clear();
+        int ran = done;
+        if (progress.Stopped) Console.Error.WriteLine($"stressvm run: stopped by Ctrl-C after {ran} of {s.Seeds} schedules");
+        double perSecond = ran / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
         bool found = findings.Count > 0;
         string verdict = spec.ExpectsPass ? (found ? "UNEXPECTED" : "as expected") : findings.ContainsKey(spec.Expect) ? "as expected" : "expected violation not found";
 
@@ -128,7 +134,7 @@ public static class RunCommand
             w.WriteString("knobs", model.Knobs.ToString());
             w.WriteString("strategy", strategy.Name);
             w.WriteNumber("firstSeed", s.FirstSeed);
-            w.WriteNumber("schedules", s.Seeds);
+            w.WriteNumber("schedules", ran);
             w.WriteNumber("distinctFingerprints", fingerprints.Count);
             w.WriteNumber("steps", steps);
             w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
@@ -159,12 +165,12 @@ public static class RunCommand
         {
             Console.WriteLine($"scenario    {spec.Name} (expect {spec.Expect})");
             Console.WriteLine($"knobs       {model.Knobs}");
-            Console.WriteLine($"strategy    {strategy.Name}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)s.Seeds - 1}");
-            Console.WriteLine($"schedules   {s.Seeds}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / s.Seeds:0.#}/schedule)");
+            Console.WriteLine($"strategy    {strategy.Name}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)Math.Max(ran, 1) - 1}");
+            Console.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
             Console.WriteLine($"speed       {perSecond:0} schedules/s");
             if (errors > 0) Console.WriteLine($"model errors {errors}; first: {firstError}");
             if (counters.Count > 0)
-                Console.WriteLine($"counters    {string.Join("  ", counters.Select(c => $"{c.Key} {c.Value} ({(double)c.Value / s.Seeds:0.##}/schedule)"))}");
+                Console.WriteLine($"counters    {string.Join("  ", counters.Select(c => $"{c.Key} {c.Value} ({(double)c.Value / Math.Max(ran, 1):0.##}/schedule)"))}");
             if (!found) Console.WriteLine("violations  none");
             else
             {
