@@ -36,6 +36,10 @@ public abstract class Actor
 
     internal int InterruptMask;
 
+    // The fingerprint hash of the last reply type this actor took (a cache: reply types repeat).
+    internal Type? LastReplyType;
+    internal ulong LastReplyHash;
+
     protected ActorSystem System => SystemOrNull ?? throw new InvalidOperationException("actor not attached to a system");
 
     public ActorRef Self => new(System, Id);

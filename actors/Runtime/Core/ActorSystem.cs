@@ -231,7 +231,7 @@ public sealed class ActorSystem
         else if (a.Suspended)
         {
             object reply = a.ReplySlot!;
-            Trace.Add(id, a.ReplySender, EnvelopeKind.Reply, reply, ReplyTypeHash(reply));
+            Trace.Add(id, a.ReplySender, EnvelopeKind.Reply, reply, ReplyTypeHash(a, reply));
             a.ReplyReady = false;
             a.Suspended = false;
             a.AwaitedAskId = 0;
@@ -275,14 +275,17 @@ public sealed class ActorSystem
         a.FindHandler(message.GetType())
         ?? throw new InvalidOperationException($"{NameOf(a.Id)} ({a.GetType().Name}) has no handler for {message.GetType().Name}");
 
-    private ulong ReplyTypeHash(object reply)
+    private ulong ReplyTypeHash(Actor a, object reply)
     {
         var t = reply.GetType();
+        if (ReferenceEquals(t, a.LastReplyType)) return a.LastReplyHash; // an actor mostly gets one kind of reply
         if (!_replyTypeHash.TryGetValue(t, out ulong h))
         {
             h = StableHash.Of(t.FullName ?? t.Name) ^ 0x7E91_7E91UL;
             _replyTypeHash[t] = h;
         }
+        a.LastReplyType = t;
+        a.LastReplyHash = h;
         return h;
     }
 
