@@ -98,13 +98,27 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
         if (result.Violation is { } v)
         {
             end = Math.Min(end, v.Step + 1);
+            // The failing actor's own steps, newest first. Interrupts (TLB-flush IPIs landing at any point) and
+            // repeats of the step just taken (one more lock reply, one more retry) say nothing about which bug
+            // this is: they are left out, so one bug reached with more or fewer of them keeps one signature.
+            int last = -1;
             for (int i = end - 1; i >= 0 && n < Depth; i--)
-                if (string.Equals(trace.ActorName(steps[i].Actor), v.Actor, StringComparison.Ordinal)) _window[n++] = i;
+            {
+                var s = steps[i];
+                if (s.Kind == EnvelopeKind.Interrupt && i != end - 1) continue;
+                if (!string.Equals(trace.ActorName(s.Actor), v.Actor, StringComparison.Ordinal)) continue;
+                if (last >= 0 && SameKind(steps[last], s)) continue;
+                _window[n++] = i;
+                last = i;
+            }
             if (n > 0) return n;
         }
         for (int i = end - 1; i >= 0 && n < Depth; i--) _window[n++] = i;
         return n;
     }
+
+    private static bool SameKind(in StepRecord a, in StepRecord b) =>
+        a.Actor == b.Actor && a.Kind == b.Kind && a.Message.GetType() == b.Message.GetType();
 
     private ulong NameHash(string name)
     {
