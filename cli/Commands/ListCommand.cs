@@ -10,7 +10,7 @@ public static class ListCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {name, file, description, expect}" };
-        var cmd = new Command("list", "List the built-in scenarios");
+        var cmd = new Command("list", "List the built-in scenarios (scenarios/*.conf, compiled in): name, what each races, and its expect clause (pass, or the invariant its pinned bug knob must fire). Any of them, or your own .conf file, is the argument of run, replay and minimize.");
         cmd.Options.Add(json);
         cmd.SetAction(parse =>
         {

@@ -27,7 +27,11 @@ public static class ReplayCommand
         var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default 10000)" };
         var pctSteps = new Option<int?>("--pct-steps") { Description = "PCT's expected run length k the seed was run with (default: the scenario's pilot-run length, as run and soak use)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
-        var cmd = new Command("replay", "Replay one schedule and print it as columns per actor; optionally export it as a trace (Jaeger/OTLP)");
+        var cmd = new Command("replay",
+            "Replay one seed (with the strategy options it was run with) or a schedule file, with tracing on: print the interleaving " +
+            "as one column per actor, time down the page, with spans and events, then the verdict and the fingerprint. The output " +
+            "is identical on every replay. --trace-out writes the trace for Jaeger's UI; --otlp-endpoint sends it to a collector. " +
+            "Exit code 1 when the run violates an invariant, 0 when not, 2 when the schedule does not fit the scenario.");
         cmd.Arguments.Add(scenario);
         foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, pctSteps, maxSteps, json }) cmd.Options.Add(o);
         ConfigOptions.AddTo(cmd);

@@ -24,7 +24,12 @@ public static class RunCommand
         var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default stressvm.run.max-steps); exceeding it is a livelock" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary" };
         var save = new Option<string?>("--save-schedule") { Description = "Directory to write the first failing schedule of each invariant to" };
-        var cmd = new Command("run", "Run a scenario under many seeds and report violations");
+        var cmd = new Command("run",
+            "Explore a scenario: run many seeds under a strategy, check every invariant after every step, and print a summary " +
+            "(schedules, distinct interleavings, violations by invariant with the first failing seed and the exact replay command, " +
+            "schedules/s). The scenario's own knob pins apply, then --config and -D. Progress goes to stderr on long runs; " +
+            "Ctrl-C stops early and still prints the summary. With --trace-out, the first failing run's trace is written. " +
+            "Exit code 1 when a violation was found, 0 when none, 2 for bad input, 3 when the model itself threw.");
         cmd.Arguments.Add(scenario);
         foreach (var o in new Option[] { seeds, firstSeed, strategy, pctDepth, maxSteps, json, save }) cmd.Options.Add(o);
         ConfigOptions.AddTo(cmd);
