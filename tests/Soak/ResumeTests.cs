@@ -68,7 +68,7 @@ public class ResumeTests
     {
         string dir = SoakTestKit.NewStateDirectory();
         var options = SoakTestKit.Options(dir, SoakTestKit.OneBug) with { MaxSchedules = null, ChunkSize = 200 };
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1)); // long enough for a chunk even on a loaded machine
         var (first, _) = SoakTestKit.Run(options, cts.Token);
         Assert.Equal(SoakStopReason.Cancelled, first.Reason);
         var doneBefore = SoakTestKit.Records<ChunkCompleted>(dir).Count;
