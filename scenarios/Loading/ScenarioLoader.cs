@@ -98,7 +98,9 @@ public static class ScenarioLoader
                 ops.Add(OpKindOf(s) ?? throw op.Error($"unknown operation '{s}'; known: {string.Join(", ", OpNames)}"));
             }
             if (ops.Count == 0) throw o.Error("swarm needs at least one operation");
-            swarm = new SwarmSpec(Int(o, "ops-per-cpu", 4), ops);
+            int opsPerCpu = Int(o, "ops-per-cpu", 4);
+            if (opsPerCpu < 1) throw (o["ops-per-cpu"] ?? o).Error($"ops-per-cpu must be at least 1, found {opsPerCpu}");
+            swarm = new SwarmSpec(opsPerCpu, ops);
         }
 
         return new ScenarioSpec
@@ -164,7 +166,8 @@ public static class ScenarioLoader
             int pgoff = Int(o, "pgoff", 0);
             if (pgoff < 0 || pgoff + pages > fs.Pages) throw (o["pgoff"] ?? o).Error($"pages {pgoff}..{pgoff + pages - 1} lie beyond file '{file}' ({fs.Pages} pages)");
         }
-        else if (driver == "filemap") throw o["driver"]!.Error("driver 'filemap' needs a 'file'");
+        else if (driver is "filemap" or "fbdefio" or "dax" or "dax-pmd" or "filemap-faultaround")
+            throw o["driver"]!.Error($"driver '{driver}' needs a 'file' (its address_space: declare one under 'files')");
         if (driver == "pfnmap")
         {
             flags |= VmFlags.PfnMap;
