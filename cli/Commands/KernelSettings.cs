@@ -9,6 +9,19 @@ namespace StressVm.Cli;
 /// <summary>Run settings for run and replay: stressvm.run.* and the user's stressvm.kernel.bugs.* from --config/-D.</summary>
 internal static class KernelSettings
 {
+    /// <summary>stressvm.run.mailbox-order: per-actor or per-sender; anything else names the path and where it was set.</summary>
+    private static Runtime.MailboxOrder MailboxOrderOf(StressVm.Config.Config root)
+    {
+        const string path = "stressvm.run.mailbox-order";
+        if (!root.HasPath(path)) return Runtime.MailboxOrder.PerActor;
+        return root.GetString(path) switch
+        {
+            "per-actor" => Runtime.MailboxOrder.PerActor,
+            "per-sender" => Runtime.MailboxOrder.PerSender,
+            var v => throw new ConfigException($"path {path}: expected per-actor or per-sender, got \"{v}\"{(root.GetOrigin(path) is { } o ? $" (set at {o})" : "")}"),
+        };
+    }
+
     /// <summary>Loads the configuration; null (with exit code 2 already reported) when it is bad.</summary>
     public static Scenarios.RunSettings? Load(ParseResult parse, out int exitCode)
     {
@@ -26,6 +39,7 @@ internal static class KernelSettings
                 MaxSteps = r.MaxSteps,
                 KnobOverrides = KernelKnobsConfig.UserOverrides(settings.Root),
                 SettingOverrides = KernelKnobsConfig.UserSettingOverrides(settings.Root),
+                MailboxOrder = MailboxOrderOf(settings.Root),
             };
         }
         catch (ConfigException e)

@@ -64,6 +64,8 @@ public static class ReplayCommand
                     sd = ulong.Parse(sched.Get("seed") ?? "0", CultureInfo.InvariantCulture);
                     // A schedule written by run names every knob; one from soak/minimize keeps the scenario's pins.
                     if (sched.Get("knobs") is { } knobs) s = s with { KnobOverrides = ScenarioRunner.KnobsFromHeader(knobs) };
+                    if (sched.Get("mailbox-order") is { } order)
+                        s = s with { MailboxOrder = order == "per-sender" ? Runtime.MailboxOrder.PerSender : Runtime.MailboxOrder.PerActor };
                     if (sched.Get("settings") is { } st) s = s with { SettingOverrides = ScenarioRunner.SettingsFromHeader(st) };
                     if (sched.Get("max-steps") is { } ms) s = s with { MaxSteps = int.Parse(ms, CultureInfo.InvariantCulture) };
                 }

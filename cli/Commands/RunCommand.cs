@@ -194,7 +194,5 @@ public static class RunCommand
         return found ? CliApp.ExitBugFound : CliApp.ExitOk;
     }
 
-    private static string KnobArgs(Scenarios.RunSettings s) =>
-        string.Concat(s.KnobOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.bugs.{k.Key}={(k.Value ? "true" : "false")}")) +
-        string.Concat(s.SettingOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.{k.Key}={k.Value}"));
+    private static string KnobArgs(Scenarios.RunSettings s) => s.OverrideArguments();
 }

@@ -28,7 +28,8 @@ internal sealed class TracedRerun(ScenarioSpec spec, Scenarios.RunSettings s, IS
         _strategy ??= new StrategySpec(s.Strategy, s.PctDepth, strategy is PctStrategy p ? p.ExpectedSteps : 100).Create();
         var again = Explorer.RunOne(_model, _strategy, r.Seed);
         string command = $"stressvm replay {ScenarioCatalog.CommandLineName(spec)} --seed {r.Seed} --strategy {s.Strategy}" +
-                         (s.Strategy == "pct" ? $" --pct-depth {s.PctDepth} --pct-steps {((PctStrategy)_strategy).ExpectedSteps}" : "");
+                         (s.Strategy == "pct" ? $" --pct-depth {s.PctDepth} --pct-steps {((PctStrategy)_strategy).ExpectedSteps}" : "") +
+                         s.OverrideArguments();
         TelemetryCliOptions.ExportRun(session, spec.Name, _strategy.Name, again, _model.System.Trace, command, wantFile ? _traceOut : null, Console.Error);
         if (wantFile) _traceOut = null;
     }

@@ -24,6 +24,7 @@ public static class FailureMinimizer
         if (r.FindingName is { } f) header[ScheduleHeader.Invariant] = f;
         // Every knob's value, so `stressvm replay --schedule` rebuilds the same kernel without -D options.
         if (model is KernelModel km) header["knobs"] = km.Knobs.ToString();
+        if (model.System.MailboxOrder == MailboxOrder.PerSender) header["mailbox-order"] = "per-sender";
         return (r, model.System.RecordedSchedule(header));
     }
 

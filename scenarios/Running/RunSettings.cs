@@ -11,6 +11,18 @@ public sealed record RunSettings
     public string Strategy { get; init; } = "random";
     public int PctDepth { get; init; } = 3;
     public int MaxSteps { get; init; } = 10_000;
+    /// <summary>stressvm.run.mailbox-order: which queued message a step delivers (per-actor FIFO, or per sender).</summary>
+    public MailboxOrder MailboxOrder { get; init; } = MailboxOrder.PerActor;
+
+    /// <summary>
+    /// The "-D path=value" arguments that make a `stressvm replay` command rebuild this run's kernel: the user's
+    /// knob and setting overrides and a non-default mailbox order, in a fixed order.
+    /// </summary>
+    public string OverrideArguments() =>
+        string.Concat(KnobOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.bugs.{k.Key}={(k.Value ? "true" : "false")}")) +
+        string.Concat(SettingOverrides.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $" -D stressvm.kernel.{k.Key}={k.Value}")) +
+        (MailboxOrder == MailboxOrder.PerSender ? " -D stressvm.run.mailbox-order=per-sender" : "");
+
     /// <summary>PCT's expected run length k; null: the length of the scenario's pilot run (what run and soak use).</summary>
     public int? PctSteps { get; init; }
     /// <summary>Knob values set by the user (config file or -D): they win over the scenario's pins.</summary>
@@ -22,8 +34,12 @@ public sealed record RunSettings
 /// <summary>Builds models and strategies for a scenario, the same way for run, replay, tests and bench.</summary>
 public static class ScenarioRunner
 {
-    public static KernelModel BuildModel(ScenarioSpec spec, RunSettings s, bool recordTrace = false) =>
-        new(spec, spec.Knobs(null, s.KnobOverrides, s.SettingOverrides), s.MaxSteps, recordTrace);
+    public static KernelModel BuildModel(ScenarioSpec spec, RunSettings s, bool recordTrace = false)
+    {
+        var model = new KernelModel(spec, spec.Knobs(null, s.KnobOverrides, s.SettingOverrides), s.MaxSteps, recordTrace);
+        model.System.MailboxOrder = s.MailboxOrder;
+        return model;
+    }
 
     /// <summary>The strategy; PCT spreads its change points over a pilot run's length (a function of the model).</summary>
     public static ISchedulingStrategy Strategy(KernelModel model, RunSettings s) =>
@@ -41,6 +57,7 @@ public static class ScenarioRunner
         ["knobs"] = model.Knobs.ToString(),
         ["settings"] = model.Knobs.SettingsString(), // non-default stressvm.kernel.* settings, "name=value,..."
         ["max-steps"] = s.MaxSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["mailbox-order"] = s.MailboxOrder == MailboxOrder.PerSender ? "per-sender" : "per-actor",
     };
 
     /// <summary>Parses a schedule header's "settings" field ("perf.mode=legacy,...") back into setting overrides.</summary>

@@ -13,8 +13,6 @@ public static class KernelScenarioSource
         name => ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(name), settings, recordTrace: true), // signatures read the trace
         (name, seed, strategy) => ReplayCommandFormat.Default(name, seed, strategy) + KnobArguments(settings));
 
-    /// <summary>" -D stressvm.kernel.bugs.X=true ..." for every knob the user set, in name order.</summary>
-    public static string KnobArguments(RunSettings settings) => string.Concat(
-        settings.KnobOverrides.OrderBy(k => k.Key, StringComparer.Ordinal)
-            .Select(k => $" -D stressvm.kernel.bugs.{k.Key}={(k.Value ? "true" : "false")}"));
+    /// <summary>" -D ..." for every knob, setting and run option the user changed (see <see cref="RunSettings.OverrideArguments"/>).</summary>
+    public static string KnobArguments(RunSettings settings) => settings.OverrideArguments();
 }

@@ -32,6 +32,9 @@ public sealed class ActorSystem
         Trace = new Trace(this) { Recording = recordTrace };
     }
 
+    /// <summary>Which queued message a step delivers; see <see cref="Runtime.MailboxOrder"/>.</summary>
+    public MailboxOrder MailboxOrder { get; set; } = MailboxOrder.PerActor;
+
     /// <summary>Steps after which a run ends as <see cref="Outcome.StepBudget"/>.</summary>
     public int MaxSteps { get; set; }
 
@@ -243,7 +246,7 @@ public sealed class ActorSystem
         }
         else
         {
-            var env = a.Mailbox.Dequeue();
+            var env = MailboxOrder == MailboxOrder.PerSender && a.Mailbox.Count > 1 ? TakeFromOneSender(a) : a.Mailbox.Dequeue();
             a.ContextSender = env.Sender;
             a.ContextAskId = env.AskId;
             var h = HandlerFor(a, env.Message);
@@ -260,6 +263,28 @@ public sealed class ActorSystem
         }
         CurrentActorId = -1;
         _enabled.Set(id, a.IsEnabled);
+    }
+
+    private int[] _senders = new int[8];
+
+    /// <summary>
+    /// <see cref="MailboxOrder.PerSender"/>: the oldest message of one of the senders with mail queued, the sender
+    /// drawn through the strategy (so recorded and replayed). Senders are numbered by their oldest message.
+    /// </summary>
+    private Envelope TakeFromOneSender(Actor a)
+    {
+        var box = a.Mailbox;
+        if (_senders.Length < box.Count) _senders = new int[box.Count * 2];
+        int distinct = 0;
+        for (int i = 0; i < box.Count; i++)
+        {
+            int sender = box.PeekAt(i).Sender;
+            bool seen = false;
+            for (int j = 0; j < distinct && !seen; j++) seen = box.PeekAt(_senders[j]).Sender == sender;
+            if (!seen) _senders[distinct++] = i;
+        }
+        if (distinct == 1) return box.Dequeue();
+        return box.RemoveAt(_senders[ChooseValue(distinct)]);
     }
 
     private void CompleteHandler(Actor a)

@@ -31,6 +31,19 @@ internal sealed class RingQueue<T>
 
     public T PeekAt(int i) => _items[(_head + i) & (_items.Length - 1)];
 
+    /// <summary>Removes the item at position <paramref name="i"/> (0 = the head), keeping the others in order.</summary>
+    public T RemoveAt(int i)
+    {
+        if ((uint)i >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(i));
+        if (i == 0) return Dequeue();
+        int mask = _items.Length - 1;
+        T item = _items[(_head + i) & mask];
+        for (int j = i; j < _count - 1; j++) _items[(_head + j) & mask] = _items[(_head + j + 1) & mask];
+        _items[(_head + _count - 1) & mask] = default!;
+        _count--;
+        return item;
+    }
+
     public void Clear()
     {
         if (_count > 0) Array.Clear(_items);
