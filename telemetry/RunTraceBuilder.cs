@@ -60,6 +60,19 @@ public sealed class RunTraceBuilder
         }
 
         var holds = new Dictionary<(int Actor, string Name), TraceSpan>();
+        TraceSpan OpenSpan(in TraceMark m, TraceSpan parent)
+        {
+            var span = new TraceSpan(TraceIds.SpanId(traceId, spans.Count), parent.SpanId, m.Name, trace.ActorName(m.Actor), m.Actor, m.Step)
+            {
+                StartTimeUnixNano = o.TimeOfStep(m.Step),
+            };
+            span.AttributeList.Add(TraceAttribute.Of("stressvm.actor", span.Service));
+            span.AttributeList.Add(TraceAttribute.Of("stressvm.step.begin", m.Step));
+            if (m.Detail is not null) span.AttributeList.Add(TraceAttribute.Of("stressvm.detail", Cut(m.Detail)));
+            spans.Add(span);
+            actorsWithSpans.Add(m.Actor);
+            return span;
+        }
         foreach (var m in marks)
         {
             while (stepPtr < steps.Length && steps[stepPtr].Index <= m.Step) EmitStep(steps[stepPtr++]);
@@ -70,33 +83,14 @@ public sealed class RunTraceBuilder
                 {
                     if (m.Actor < 0) break;
                     if (!stacks.TryGetValue(m.Actor, out var st)) stacks[m.Actor] = st = new List<TraceSpan>();
-                    var parent = st.Count > 0 ? st[^1] : root;
-                    var span = new TraceSpan(TraceIds.SpanId(traceId, spans.Count), parent.SpanId, m.Name, trace.ActorName(m.Actor), m.Actor, m.Step)
-                    {
-                        StartTimeUnixNano = o.TimeOfStep(m.Step),
-                    };
-                    span.AttributeList.Add(TraceAttribute.Of("stressvm.actor", span.Service));
-                    span.AttributeList.Add(TraceAttribute.Of("stressvm.step.begin", m.Step));
-                    if (m.Detail is not null) span.AttributeList.Add(TraceAttribute.Of("stressvm.detail", Cut(m.Detail)));
-                    spans.Add(span);
-                    st.Add(span);
-                    actorsWithSpans.Add(m.Actor);
+                    st.Add(OpenSpan(m, st.Count > 0 ? st[^1] : root));
                     break;
                 }
                 case MarkKind.HoldBegin:
                 {
                     // A hold may overlap other spans of its lane: a child of the root, closed by its name.
                     if (m.Actor < 0) break;
-                    var span = new TraceSpan(TraceIds.SpanId(traceId, spans.Count), root.SpanId, m.Name, trace.ActorName(m.Actor), m.Actor, m.Step)
-                    {
-                        StartTimeUnixNano = o.TimeOfStep(m.Step),
-                    };
-                    span.AttributeList.Add(TraceAttribute.Of("stressvm.actor", span.Service));
-                    span.AttributeList.Add(TraceAttribute.Of("stressvm.step.begin", m.Step));
-                    if (m.Detail is not null) span.AttributeList.Add(TraceAttribute.Of("stressvm.detail", Cut(m.Detail)));
-                    spans.Add(span);
-                    holds[(m.Actor, m.Name)] = span;
-                    actorsWithSpans.Add(m.Actor);
+                    holds[(m.Actor, m.Name)] = OpenSpan(m, root);
                     break;
                 }
                 case MarkKind.HoldEnd:
