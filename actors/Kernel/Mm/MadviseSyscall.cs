@@ -55,9 +55,11 @@ public static class MadviseSyscall
                     vmas.Add(v);
                 }
             foreach (var v in vmas) await ZapPteRange.UnmapSingleVma(cur, tlb, v, start, end).ConfigureAwait(false);
-            cur.Unlock(mm.MmapLock);
         }
-        await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false); // madvise_finish_tlb
+        // The VMA-lock path dropped its lock in madvise_walk_vmas(), before the flush; do_madvise() flushes and
+        // frees (madvise_finish_tlb) before madvise_unlock() drops mmap_lock.
+        await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
+        if (locked is null) cur.Unlock(mm.MmapLock);
         cur.End("madvise");
         if (!einval) k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap)); // no promise on -EINVAL
     }
