@@ -20,9 +20,11 @@ public sealed class VmaLockActor : Actor
         var sender = Sender;
         if (!req.Write)
         {
-            // vma_start_read(): detached -> -EAGAIN; write-locked or readers excluded -> NULL.
-            if (vma.Detached) sender.Tell(VmaLockReply.Detached, Self);
-            else if (vma.LockSeq == vma.Mm.MmLockSeq || vma.ExcludeReaders) sender.Tell(VmaLockReply.Busy, Self);
+            // vma_start_read() (mm/mmap_lock.c): write-locked (vm_lock_seq == mm_lock_seq) -> NULL, checked first;
+            // then the refcount: 0 (detached) -> -EAGAIN, readers excluded -> NULL.
+            if (vma.LockSeq == vma.Mm.MmLockSeq) sender.Tell(VmaLockReply.Busy, Self);
+            else if (vma.Detached) sender.Tell(VmaLockReply.Detached, Self);
+            else if (vma.ExcludeReaders) sender.Tell(VmaLockReply.Busy, Self);
             else
             {
                 vma.Readers++;
