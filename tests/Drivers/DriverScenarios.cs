@@ -17,12 +17,18 @@ internal static class DriverScenarios
     /// <summary>The correct driver versions (expect pass).</summary>
     public static readonly string[] Clean =
     [
-        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync",
+        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync", "dax-fsync-overlap",
+        "dax-dontneed-vs-fsync", "dax-store-vs-write",
         "faultaround-young", "faultaround-old", "faultaround-old-no-hwaf", "mixed-drivers",
     ];
 
-    public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null) =>
-        new() { Strategy = strategy, PctDepth = depth, KnobOverrides = knobs ?? new Dictionary<string, bool>() };
+    public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null,
+        IReadOnlyDictionary<string, string>? settings = null) =>
+        new()
+        {
+            Strategy = strategy, PctDepth = depth, KnobOverrides = knobs ?? new Dictionary<string, bool>(),
+            SettingOverrides = settings ?? new Dictionary<string, string>(),
+        };
 
     /// <summary>Schedules until the first run raising <paramref name="invariant"/> (or any bug if null); cap+1 when none.</summary>
     public static (int Schedules, RunResult? First) FirstViolation(string scenario, RunSettings s, int cap, string? invariant, ulong firstSeed = 0)
