@@ -43,6 +43,11 @@ public static class CliApp
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
+        catch (StressVm.Kernel.KernelKnobsException e)
+        {
+            Console.Error.WriteLine($"stressvm: {e.Message}"); // a combination of settings no kernel has: bad input
+            return ExitBadInput;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A defect of StressVm itself: say so in one line, keep the details for a bug report.

@@ -19,7 +19,7 @@ internal static class DriverScenarios
     [
         "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync", "dax-fsync-overlap",
         "dax-dontneed-vs-fsync", "dax-store-vs-write",
-        "faultaround-young", "faultaround-old", "faultaround-old-no-hwaf", "mixed-drivers",
+        "faultaround-young", "faultaround-old", "mixed-drivers",
     ];
 
     public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null,
@@ -46,9 +46,12 @@ internal static class DriverScenarios
     }
 
     /// <summary>Runs <paramref name="seeds"/> schedules; returns the findings by invariant and the summed counters.</summary>
-    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(string scenario, RunSettings s, int seeds, ulong firstSeed = 0)
+    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(string scenario, RunSettings s, int seeds, ulong firstSeed = 0) =>
+        Explore(ScenarioCatalog.LoadBuiltin(scenario), s, seeds, firstSeed);
+
+    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(ScenarioSpec spec, RunSettings s, int seeds, ulong firstSeed = 0)
     {
-        var spec = ScenarioCatalog.LoadBuiltin(scenario);
+        string scenario = spec.Name;
         var model = ScenarioRunner.BuildModel(spec, s);
         var strategy = ScenarioRunner.Strategy(model, s);
         var findings = new Dictionary<string, int>();

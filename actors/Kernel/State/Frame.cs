@@ -20,6 +20,8 @@ public sealed class Frame
     public bool Anon;
     /// <summary>An fsdax page at v7.0 (dax.version): refcounted and rmapped like a folio ("fs/dax: properly refcount fs dax pages", v6.15).</summary>
     public bool FsDaxRefcounted;
+    /// <summary>A page user space may map but never write (perf ring-buffer data pages): a user store to it is write-to-readonly when it happens.</summary>
+    public bool UserReadOnly;
     /// <summary>The filesystem's per-dirty-page state set up by ->page_mkwrite (buffers, NFS write request).</summary>
     public bool FsPrivate;
     /// <summary>folio->mapping: null for kernel/device pages and after truncate.</summary>
@@ -42,6 +44,7 @@ public sealed class Frame
         Freed = false;
         Anon = false;
         FsDaxRefcounted = false;
+        UserReadOnly = false;
         FsPrivate = false;
         Mapping = null;
         Index = 0;
