@@ -154,7 +154,7 @@ static void map_fixed(unsigned long addr, unsigned long len, int prot, int flags
 	if ((unsigned long)p != addr) { errno = EEXIST; die(what); }
 }
 
-static int perf_open(void)
+static __attribute__((unused)) int perf_open(void)
 {
 	/* A software event that never fires: the ring buffer's data pages stay zero, only its mmap matters. */
 	struct perf_event_attr a;
@@ -168,7 +168,7 @@ static int perf_open(void)
 	return fd;
 }
 
-static int tmpfs_file(const char *name, unsigned long pages)
+static __attribute__((unused)) int tmpfs_file(const char *name, unsigned long pages)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/tmp/%s", name);
