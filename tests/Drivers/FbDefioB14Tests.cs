@@ -1,3 +1,4 @@
+using StressVm.Kernel;
 using StressVm.Scenarios;
 using Xunit;
 
@@ -34,9 +35,9 @@ public class FbDefioB14Tests
     public void VersionsComeFromTheScenarioAndCanBeOverridden()
     {
         var spec = ScenarioCatalog.LoadBuiltin("fbdefio-v7.0");
-        Assert.Equal("v7.0", spec.Knobs().FbdefioVersion);
-        Assert.Equal("v6.14", spec.Knobs(null, null, new Dictionary<string, string> { ["fbdefio.version"] = "v6.14" }).FbdefioVersion);
-        Assert.Equal("legacy", ScenarioCatalog.LoadBuiltin("perf-legacy").Knobs().PerfMode);
+        Assert.Equal(FbdefioVersion.V7_0, spec.Knobs().FbdefioVersion);
+        Assert.Equal(FbdefioVersion.V6_14, spec.Knobs(null, null, new Dictionary<string, string> { ["fbdefio.version"] = "v6.14" }).FbdefioVersion);
+        Assert.Equal(PerfMode.Legacy, ScenarioCatalog.LoadBuiltin("perf-legacy").Knobs().PerfMode);
     }
 
     [Theory]
