@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace StressVm.Conform;
@@ -33,6 +34,9 @@ public static class HostTools
         }
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
+        // Ctrl-C or a TERM to stressvm must not leave the child (a QEMU) running.
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Kill(p));
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Kill(p));
         bool done = false;
         try
         {

@@ -68,8 +68,9 @@ public static class GuestSettings
 
     /// <summary>
     /// perf.mode: pfnmap from v6.14 ("perf: map pages in advance", b709eb872e19), legacy before;
-    /// fbdefio.version: v7.0 from v6.15 (fbdefio->mapping at open), v6.14 before; debug-vm off (distribution
-    /// kernels have no CONFIG_DEBUG_VM). The DAX insert path has no setting yet: DAX is not translated.
+    /// fbdefio.version: v7.0 from v6.15 (fbdefio->mapping at open), v6.14 before; dax.version: v7.0 from
+    /// v6.15 (fsdax inserts through vmf_insert_page_mkwrite, the ZONE_DEVICE refcount series), v6.14 before;
+    /// debug-vm off (distribution kernels have no CONFIG_DEBUG_VM).
     /// </summary>
     public static IReadOnlyDictionary<string, string> For(string release)
     {
@@ -79,6 +80,7 @@ public static class GuestSettings
         {
             ["perf.mode"] = atLeast(6, 14) ? "pfnmap" : "legacy",
             ["fbdefio.version"] = atLeast(6, 15) ? "v7.0" : "v6.14",
+            ["dax.version"] = atLeast(6, 15) ? "v7.0" : "v6.14",
             ["debug-vm"] = "false",
         };
     }

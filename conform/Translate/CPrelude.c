@@ -170,8 +170,10 @@ static __attribute__((unused)) int perf_open(void)
 
 static __attribute__((unused)) int tmpfs_file(const char *name, unsigned long pages)
 {
-	char path[128];
-	snprintf(path, sizeof path, "/tmp/%s", name);
+	/* /tmp is a tmpfs in the guest; CONFORM_DIR moves the files elsewhere (tests on the host). */
+	const char *dir = getenv("CONFORM_DIR");
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : "/tmp", name);
 	unlink(path);
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0) die(path);
