@@ -27,6 +27,16 @@ public static class QemuRunner
         "drm", "drm_kms_helper", "drm_shmem_helper", "virtio_dma_buf", "virtio-gpu",
     ];
 
+    /// <summary>
+    /// The modules a DAX filesystem needs on Debian's 6.1 kernel, in load order: the memmap= legacy pmem
+    /// region (nd_e820) as /dev/pmem0 (nd_pmem), and ext4, which mounts busybox mke2fs's ext2 image with -o dax.
+    /// </summary>
+    private static readonly string[] DaxModules =
+        ["libnvdimm", "nd_btt", "nd_pmem", "nd_e820", "crc16", "mbcache", "jbd2", "crc32c_generic", "ext4"];
+
+    /// <summary>memmap=SIZE!START: 64 MiB of the guest's RAM at 512 MiB become a legacy pmem region (E820 type 12).</summary>
+    public const string PmemParam = "memmap=64M!512M";
+
     public const int Vcpus = 2;
 
     public static string QemuVersion()
@@ -44,16 +54,16 @@ public static class QemuRunner
             foreach (var d in new[] { "bin", "t", "proc", "sys", "dev", "tmp", "lib/modules" }) Directory.CreateDirectory(Path.Combine(root, d));
             File.Copy(GuestSetup.Busybox, Path.Combine(root, "bin", "busybox"));
             foreach (var p in programs) Compile(p, Path.Combine(work, p.Name + ".c"), Path.Combine(root, "t", p.Name));
-            bool fb = programs.Any(p => p.NeedsFb);
+            bool fb = programs.Any(p => p.NeedsFb), dax = programs.Any(p => p.NeedsDax);
             var modules = new List<string>();
-            if (fb && kernel.ModulesDir is { } md)
-                foreach (var m in FbModules)
+            if (kernel.ModulesDir is { } md)
+                foreach (var m in (fb ? FbModules : Array.Empty<string>()).Concat(dax ? DaxModules : Array.Empty<string>()))
                     if (Directory.GetFiles(md, m + ".ko", SearchOption.AllDirectories).FirstOrDefault() is { } ko)
                     {
                         File.Copy(ko, Path.Combine(root, "lib", "modules", m + ".ko"));
                         modules.Add(m);
                     }
-            File.WriteAllText(Path.Combine(root, "init"), InitScript(programs, runs, modules), new UTF8Encoding(false));
+            File.WriteAllText(Path.Combine(root, "init"), InitScript(programs, runs, modules, fb, dax), new UTF8Encoding(false));
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(root, "init"), (UnixFileMode)0x1ed); // 0755
             string initrd = Path.Combine(work, "initrd.cpio");
             HostTools.Check("sh", ["-c", $"find . | cpio -o -H newc --quiet > '{initrd}'"], TimeSpan.FromMinutes(2), "cpio", root);
@@ -62,10 +72,10 @@ public static class QemuRunner
             var limit = timeout ?? TimeSpan.FromSeconds(180 + 2.0 * runs * programs.Count);
             var args = new List<string>
             {
-                "-M", "pc", "-accel", "tcg,thread=multi", "-smp", Vcpus.ToString(CultureInfo.InvariantCulture), "-m", "512",
+                "-M", "pc", "-accel", "tcg,thread=multi", "-smp", Vcpus.ToString(CultureInfo.InvariantCulture), "-m", dax ? "1024" : "512",
                 "-nic", "none", "-display", "none", "-vga", "none", "-no-reboot", "-monitor", "none",
                 "-kernel", kernel.Image, "-initrd", initrd,
-                "-append", "console=ttyS0 panic=-1 loglevel=4 nokaslr",
+                "-append", "console=ttyS0 panic=-1 loglevel=4 nokaslr" + (dax ? " " + PmemParam : ""),
                 "-serial", "file:" + console, "-serial", "file:" + outcomes,
             };
             if (fb) args.AddRange(["-device", "virtio-gpu-pci"]);
@@ -92,14 +102,17 @@ public static class QemuRunner
     }
 
     /// <summary>The guest's /init: mounts, modules, each program N times with its outcome lines on ttyS1, power off.</summary>
-    public static string InitScript(IReadOnlyList<ConformProgram> programs, int runs, IReadOnlyList<string> modules)
+    public static string InitScript(IReadOnlyList<ConformProgram> programs, int runs, IReadOnlyList<string> modules, bool fb = false, bool dax = false)
     {
         var s = new StringBuilder();
         s.Append("#!/bin/busybox sh\n/bin/busybox --install -s /bin\nexport PATH=/bin\n");
         s.Append("mount -t proc proc /proc\nmount -t sysfs sys /sys\nmount -t devtmpfs dev /dev\nmount -t tmpfs tmp /tmp\n");
         s.Append("echo -1 > /proc/sys/kernel/perf_event_paranoid\n");
         foreach (var m in modules) s.Append(CultureInfo.InvariantCulture, $"insmod /lib/modules/{m}.ko\n");
-        if (modules.Count > 0) s.Append("i=0; while [ ! -e /dev/fb0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n");
+        if (fb) s.Append("i=0; while [ ! -e /dev/fb0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n");
+        if (dax)
+            s.Append("i=0; while [ ! -e /dev/pmem0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n" +
+                     "mkdir -p /mnt/dax\nmke2fs -b 4096 /dev/pmem0 >/dev/null 2>&1 && mount -t ext4 -o dax /dev/pmem0 /mnt/dax\n");
         s.Append("exec 3>/dev/ttyS1\nstty -F /dev/ttyS1 raw -echo 2>/dev/null\n");
         s.Append("echo \"RELEASE $(uname -r)\" >&3\necho \"VERSION $(cat /proc/version)\" >&3\necho \"NPROC $(nproc)\" >&3\n");
         foreach (var p in programs)

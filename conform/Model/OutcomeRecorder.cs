@@ -22,6 +22,7 @@ public sealed class OutcomeRecorder : ISafetyMonitor
     private readonly int[] _pc;
     private readonly int[] _signals;
     private readonly Dictionary<long, string> _storedBy = new();
+    private long _seq;                   // K.StoreSeq after the previous step
     private readonly string?[] _outcomes;
 
     public OutcomeRecorder(IReadOnlyList<CpuActor> cpus, KernelState k, IReadOnlyList<ConformOp> ops)
@@ -49,6 +50,7 @@ public sealed class OutcomeRecorder : ISafetyMonitor
         Array.Clear(_signals);
         Array.Clear(_outcomes);
         _storedBy.Clear();
+        _seq = 0;
     }
 
     public Violation? AfterStep(ActorSystem system, int step, int actor)
@@ -56,12 +58,18 @@ public sealed class OutcomeRecorder : ISafetyMonitor
         for (int i = 0; i < _cpus.Count; i++)
         {
             var c = _cpus[i];
-            if (c.ActorId != actor || c.Pc == _pc[i]) continue;
+            if (c.ActorId != actor) continue;
+            // Values stored in this step (a store's CpuActor.Access, write(2)'s DaxFileWrite blocks) belong to
+            // the instruction the CPU was executing; the perf writer's values stay unnamed ("other").
+            if (_k.StoreSeq != _seq && _first[i] + _pc[i] < _ops.Count && _ops[_first[i] + _pc[i]].Cpu == i)
+                for (long q = _seq + 1; q <= _k.StoreSeq; q++) _storedBy[q] = _ops[_first[i] + _pc[i]].Label;
+            if (c.Pc == _pc[i]) continue;
             var op = _ops[_first[i] + _pc[i]];
             _outcomes[_first[i] + _pc[i]] = Outcome(op, c, c.Signals != _signals[i]);
             _pc[i] = c.Pc;
             _signals[i] = c.Signals;
         }
+        _seq = _k.StoreSeq;
         return null;
     }
 
@@ -72,11 +80,9 @@ public sealed class OutcomeRecorder : ISafetyMonitor
             case OpKind.Load or OpKind.Store when signalled:
                 return c.LastAccess == AccessOutcome.SigBus ? "SIGBUS" : "SIGSEGV";
             case OpKind.Store:
-                // The store wrote K.StoreSeq in this very step (CpuActor.Access): remember whose value it is.
-                _storedBy[_k.StoreSeq] = op.Label;
                 return OutcomeText.Ok;
             case OpKind.Load:
-                if (op.Vma.Driver is not (null or "filemap" or "filemap-faultaround")) return OutcomeText.Ok;
+                if (!ConformProgram.Valued(op.Vma)) return OutcomeText.Ok;
                 if (c.LastLoad == 0) return "ok val=0";
                 return _storedBy.TryGetValue(c.LastLoad, out var who) ? "ok val=" + who : "ok val=other";
             default:

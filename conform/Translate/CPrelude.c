@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -178,6 +179,26 @@ static __attribute__((unused)) int tmpfs_file(const char *name, unsigned long pa
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0) die(path);
 	if (ftruncate(fd, pages * PAGE) != 0) die("ftruncate");
+	return fd;
+}
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+
+static __attribute__((unused)) int dax_file(const char *name, unsigned long pages)
+{
+	/* A file on the guest's ext4 -o dax mount of a memmap= pmem device; new, so every page is a hole. */
+	const char *dir = getenv("CONFORM_DAX_DIR");
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : "/mnt/dax", name);
+	unlink(path);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) die(path);
+	if (ftruncate(fd, pages * PAGE) != 0) die("ftruncate");
+	struct statx st;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &st) != 0) die("statx");
+	if (!(st.stx_attributes & STATX_ATTR_DAX)) { errno = EOPNOTSUPP; die("not a DAX file"); }
 	return fd;
 }
 

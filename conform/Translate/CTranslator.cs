@@ -10,7 +10,8 @@ namespace StressVm.Conform;
 /// Litmus to C: a scenario whose operations all have a user-space meaning becomes one static C program
 /// (conform/Translate/CPrelude.c + the scenario's tables + CMain.c). Virtual page N is BASE + N * 4096, mapped
 /// with MAP_FIXED_NOREPLACE; files live on tmpfs (/tmp), a perf driver is a perf_event_open ring buffer,
-/// fbdefio is /dev/fb0 (virtio-gpu's fbdev emulation, fb_deferred_io). Anything the kernel cannot be asked
+/// fbdefio is /dev/fb0 (virtio-gpu's fbdev emulation, fb_deferred_io), dax a file on ext4 -o dax over a
+/// memmap= pmem device. Anything the kernel cannot be asked
 /// for (a knob, a background actor, a swarm, a device the guest lacks) throws <see cref="NotTranslatableException"/>.
 /// </summary>
 public static class CTranslator
@@ -39,13 +40,13 @@ public static class CTranslator
             switch (d)
             {
                 case null: break;
-                case "filemap" or "filemap-faultaround" or "perf" or "fbdefio": break;
+                case "filemap" or "filemap-faultaround" or "perf" or "fbdefio" or "dax": break;
                 case "pfnmap": Fail($"VMA '{v.Name}': no user-space device here maps remap_pfn_range pages (driver pfnmap)"); break;
-                case "dax" or "dax-pmd": Fail($"VMA '{v.Name}': DAX needs a pmem device and ext4 -o dax in the guest, which the conformance runner does not set up"); break;
+                case "dax-pmd": Fail($"VMA '{v.Name}': a PMD DAX entry needs a 2 MiB-aligned, 2 MiB-allocated file; the model's dax-pmd entries span 2 pages"); break;
                 default: Fail($"VMA '{v.Name}': driver '{d}' has no user-space equivalent"); break;
             }
             if (v.File is null) continue;
-            string kind = d is "perf" ? "perf" : d is "fbdefio" ? "fb" : "tmpfs";
+            string kind = d switch { "perf" => "perf", "fbdefio" => "fb", "dax" => "dax", _ => "tmpfs" };
             if (fileKind.TryGetValue(v.File, out var k0) && k0 != kind) Fail($"file '{v.File}' is mapped by two kinds of driver");
             fileKind[v.File] = kind;
             if (kind == "perf")
@@ -54,7 +55,7 @@ public static class CTranslator
                 if (v.Pgoff != 0) Fail($"VMA '{v.Name}': a perf ring buffer is mapped from offset 0 (pgoff = {v.Pgoff})");
                 if (data < 1 || (data & (data - 1)) != 0) Fail($"VMA '{v.Name}': perf needs 1 + 2^n pages, found {v.Pages}");
             }
-            if (kind == "fb") needs.Add("fb");
+            if (kind is "fb" or "dax") needs.Add(kind);
         }
         foreach (var g in spec.Vmas.Where(v => v.Driver == "perf").GroupBy(v => v.File))
             if (g.Select(v => v.Pages).Distinct().Count() > 1) Fail($"perf file '{g.Key}': every mmap of one ring buffer has the same size");
@@ -77,11 +78,11 @@ public static class CTranslator
                 ops.Add(new ConformOp(ci, i, op, text, vma));
                 if (op.Kind is OpKind.Fsync or OpKind.Write && vma.File is null)
                     Fail($"'{text}' on cpu{ci}: fsync/write need a file mapping");
-                if (op.Kind is OpKind.Fsync or OpKind.Write && fileKind[vma.File!] != "tmpfs")
-                    Fail($"'{text}' on cpu{ci}: fsync/write are translated for tmpfs files only");
+                if (op.Kind is OpKind.Fsync or OpKind.Write && fileKind[vma.File!] is not ("tmpfs" or "dax"))
+                    Fail($"'{text}' on cpu{ci}: fsync/write are translated for tmpfs and DAX files only");
                 int file = vma.File is null ? -1 : fileIndex[vma.File];
                 long off = (long)(vma.Pgoff + op.Vpn - vma.Start) * 4096;
-                bool valued = vma.Driver is null or "filemap" or "filemap-faultaround";
+                bool valued = ConformProgram.Valued(vma);
                 string kind = op.Kind switch
                 {
                     OpKind.Load => "OP_LOAD",
@@ -112,6 +113,7 @@ public static class CTranslator
             {
                 "perf" => $"\tfds[{idx}] = perf_open(); /* {name}: a perf ring buffer */\n",
                 "fb" => $"\tfds[{idx}] = open(\"/dev/fb0\", O_RDWR); /* {name}: virtio-gpu fbdev, fb_deferred_io */\n\tif (fds[{idx}] < 0) die(\"/dev/fb0\");\n",
+                "dax" => string.Create(CultureInfo.InvariantCulture, $"\tfds[{idx}] = dax_file(\"{name}\", {f.Pages}); /* {name}: {f.Pages} page(s) on ext4 -o dax */\n"),
                 _ => string.Create(CultureInfo.InvariantCulture, $"\tfds[{idx}] = tmpfs_file(\"{name}\", {f.Pages}); /* {name}: {f.Pages} page(s) on tmpfs */\n"),
             });
         }

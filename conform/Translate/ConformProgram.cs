@@ -25,6 +25,12 @@ public sealed record ConformProgram(ScenarioSpec Spec, IReadOnlyList<ConformOp> 
     /// <summary>True when the program opens /dev/fb0 (the guest then needs virtio-gpu).</summary>
     public bool NeedsFb => Needs.Contains("fb");
 
+    /// <summary>True when the program maps a DAX file (the guest then needs a pmem device and ext4 -o dax).</summary>
+    public bool NeedsDax => Needs.Contains("dax");
+
+    /// <summary>A load's value is compared on anonymous, file and DAX pages; perf and fb pages hold the device's data.</summary>
+    public static bool Valued(VmaSpec vma) => vma.Driver is null or "filemap" or "filemap-faultaround" or "dax";
+
     /// <summary>"store buf+1" for an operation, as written in the scenario.</summary>
     public static string Describe(CpuOp op, IReadOnlyList<VmaSpec> vmas, out VmaSpec vma)
     {

@@ -65,7 +65,7 @@ public class TranslationTests
     [InlineData("files = [ { name = f, pages = 1 } ]\nvmas = [ { name = a, start = 1, shared = true, file = f } ]\ncpus = [ { program = [\"store a\"] } ]\nbackground = [ { kind = writeback, file = f } ]", "kernel thread")]
     [InlineData("vmas = [ { name = a, start = 1 } ]\ncpus = [ { }, { } ]\nswarm { operations = [store] }", "swarm")]
     [InlineData("vmas = [ { name = a, start = 1, shared = true, driver = pfnmap } ]\ncpus = [ { program = [\"store a\"] } ]", "remap_pfn_range")]
-    [InlineData("files = [ { name = d, pages = 1 } ]\nvmas = [ { name = a, start = 1, shared = true, file = d, driver = dax } ]\ncpus = [ { program = [\"store a\"] } ]", "DAX")]
+    [InlineData("files = [ { name = d, pages = 2 } ]\nvmas = [ { name = a, start = 2, pages = 2, shared = true, file = d, driver = dax-pmd } ]\ncpus = [ { program = [\"store a\"] } ]", "PMD")]
     [InlineData("files = [ { name = p, pages = 4 } ]\nvmas = [ { name = a, start = 1, pages = 4, shared = true, file = p, driver = perf } ]\ncpus = [ { program = [\"load a\"] } ]", "1 + 2^n pages")]
     [InlineData("kernel { arch.hw-access-flag = false }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"store a\"] } ]", "architecture")]
     [InlineData("vmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"fsync a\"] } ]", "file mapping")]
@@ -75,6 +75,22 @@ public class TranslationTests
         Assert.Contains(reason, e.Message);
         Assert.StartsWith("t: not translatable", e.Message);
         Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void ADaxFileIsMadeOnTheDaxMountAndItsLoadsAreCompared()
+    {
+        var p = CTranslator.Translate(Parse("""
+            files = [ { name = d0, pages = 4 } ]
+            vmas = [ { name = dax, start = 0x80, pages = 2, shared = true, file = d0, pgoff = 2, driver = dax } ]
+            cpus = [ { program = ["write dax+0:2", "load dax+1", "fsync dax"] } ]
+            """));
+        Assert.True(p.NeedsDax);
+        Assert.Contains("fds[0] = dax_file(\"d0\", 4);", p.CSource);
+        Assert.Contains("{ OP_WRITE, BASE + 0x80UL * PAGE, 2UL * PAGE, 0, 8192, 1, 0 }, /* write dax */", p.CSource);
+        Assert.Contains("{ OP_LOAD, BASE + 0x81UL * PAGE, 1UL * PAGE, 0, 12288, 1, 0 }, /* load dax+1 */", p.CSource);
+        var init = QemuRunner.InitScript([p], 1, ["nd_pmem", "ext4"], dax: true);
+        Assert.Contains("mount -t ext4 -o dax /dev/pmem0 /mnt/dax", init);
     }
 
     [Fact]
