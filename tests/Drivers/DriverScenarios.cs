@@ -26,7 +26,7 @@ internal static class DriverScenarios
         IReadOnlyDictionary<string, string>? settings = null) =>
         new()
         {
-            Strategy = strategy, PctDepth = depth, KnobOverrides = knobs ?? new Dictionary<string, bool>(),
+            Strategy = StrategySpec.Parse(strategy, depth), KnobOverrides = knobs ?? new Dictionary<string, bool>(),
             SettingOverrides = settings ?? new Dictionary<string, string>(),
         };
 
