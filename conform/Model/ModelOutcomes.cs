@@ -33,7 +33,7 @@ public static class ModelOutcomes
         int per = Math.Max(1, seeds / strategies.Count);
         foreach (var (kind, depth) in strategies)
         {
-            var strategy = ScenarioRunner.Strategy(model, s with { Strategy = kind, PctDepth = depth });
+            var strategy = ScenarioRunner.Strategy(model, s with { Strategy = StrategySpec.Parse(kind, depth) });
             for (int i = 0; i < per; i++)
             {
                 var r = Explorer.RunOne(model, strategy, (ulong)i);
