@@ -130,7 +130,7 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
             worker.Tell(work);
             return;
         }
-        worker.Tell(new NoWork { Over = Finishable });
+        worker.Tell(new NoWork { Over = Finishable && _inFlight.Count == 0 });
         CheckFinished();
     }
 

@@ -9,8 +9,13 @@ namespace StressVm.Campaign.Protocol;
 /// serializer (the campaign's, or Akka's own protobuf ones for cluster traffic), so anything that falls back
 /// to JSON is refused, on the way out and on the way in.
 /// </summary>
-public sealed class RefusingJsonSerializer(ExtendedActorSystem system) : Serializer(system)
+public sealed class RefusingJsonSerializer : Serializer
 {
+    public RefusingJsonSerializer(ExtendedActorSystem system) : base(system) { }
+
+    /// <summary>Akka builds the "json" entry with its serialization-settings.json section.</summary>
+    public RefusingJsonSerializer(ExtendedActorSystem system, Akka.Configuration.Config _) : base(system) { }
+
     public override int Identifier => 1;
 
     public override bool IncludeManifest => false;

@@ -13,7 +13,7 @@ public sealed class CampaignStore : IDisposable
 {
     private readonly FileStream _lock;
     private readonly Action<string> _warn;
-    private bool _closed;
+    private bool _closed, _disposed;
 
     private CampaignStore(SoakOptions options, IReadOnlyList<string> scenarios, FileStream dirLock, SoakState state, ResilientJournal journal, Action<string> warn)
     {
@@ -81,7 +81,7 @@ public sealed class CampaignStore : IDisposable
     /// <summary>Records the session's end and flushes; returns how many records could not be written.</summary>
     public int Close(long schedules, TimeSpan elapsed, SoakStopReason reason)
     {
-        if (_closed) return Journal.Pending;
+        if (_closed || _disposed) return _disposed ? 0 : Journal.Pending;
         _closed = true;
         Journal.Append(new SessionEnded(Now(), schedules, elapsed.TotalSeconds, reason.ToString()));
         return Journal.Flush();
@@ -89,6 +89,8 @@ public sealed class CampaignStore : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         Journal.Dispose();
         _lock.Dispose();
     }

@@ -3,7 +3,7 @@ using StressVm.Scenarios.Soak;
 namespace StressVm.Campaign.Protocol;
 
 /// <summary>Between the journal's records (scenarios/Soak) and the wire messages (campaign.proto).</summary>
-public static class Convert
+public static class WireConvert
 {
     public static ChunkDone ToWire(this ChunkCompleted c, string campaignId)
     {
