@@ -31,7 +31,7 @@ public class ClusterCampaignTests(ITestOutputHelper output)
         {
             Name = name;
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(typeof(StressVm.Cli.CliApp).Assembly.Location);
+            psi.ArgumentList.Add(Cli);
             foreach (var a in args) psi.ArgumentList.Add(a);
             Process = new Process { StartInfo = psi };
             Process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.Append(e.Data).Append('\n'); };
@@ -54,6 +54,24 @@ public class ClusterCampaignTests(ITestOutputHelper output)
             Kill();
             Process.Dispose();
         }
+    }
+
+    /// <summary>
+    /// stressvm.dll in the CLI's own output folder: the tests' folder lacks what the ASP.NET Core framework (the
+    /// telemetry tests' receiver) provides there, which Akka.Remote's transport loads.
+    /// </summary>
+    private static readonly string Cli = FindCli();
+
+    private static string FindCli()
+    {
+        string here = Path.GetDirectoryName(typeof(StressVm.Cli.CliApp).Assembly.Location)!;
+        string configuration = new DirectoryInfo(here).Parent!.Name; // .../bin/Release/net10.0
+        for (var d = new DirectoryInfo(here); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "cli", "bin", configuration, "net10.0", "stressvm.dll");
+            if (File.Exists(Path.Combine(d.FullName, "StressVm.sln")) && File.Exists(candidate)) return candidate;
+        }
+        return typeof(StressVm.Cli.CliApp).Assembly.Location;
     }
 
     private static int FreePort()

@@ -35,7 +35,7 @@ public class CoordinatorLoadMeasurement(ITestOutputHelper output)
     [Fact]
     public void OneThousandFakeWorkers()
     {
-        const int workers = 1000, chunks = 5000;
+        const int workers = 1000, chunks = 2000;
         string dir = SoakTestKit.NewStateDirectory();
         var (store, spec) = CampaignKit.Open(CampaignKit.Options(dir, (long)chunks * CampaignKit.ChunkSize, SoakTestKit.Clean));
         using var _ = store;
