@@ -207,7 +207,7 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
         }
         // Twice: a defect of the model on this seed, not of the worker's state. Recorded with its recipe, never run again.
         if (!_skip.TryGetValue((m.Scenario, m.Chunk), out var skip)) _skip[(m.Scenario, m.Chunk)] = skip = new HashSet<ulong>();
-        if (skip.Add(m.Seed)) OnInternalError(new InternalErrorFound(m.Scenario, m.Seed, m.Strategy, $"threw twice, skipped: {m.Error}"));
+        if (skip.Add(m.Seed)) OnInternalError(new InternalErrorFound(m.Scenario, m.Seed, m.Strategy, $"threw twice, skipped: {m.Error}{(m.Recipe.Length > 0 ? $"; recipe: {m.Recipe}" : "")}"));
     }
 
     private void OnMinimized(FailureMinimized m)

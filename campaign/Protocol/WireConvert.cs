@@ -29,11 +29,11 @@ public static class WireConvert
     public static FailureDiscovered ToWire(this FailureFound f, string campaignId) => new()
     {
         CampaignId = campaignId, Scenario = f.Scenario, Signature = f.Signature, Invariant = f.Invariant, Seed = f.Seed,
-        Strategy = f.Strategy, Steps = f.Steps, Detail = f.Detail, Tail = f.Tail,
+        Strategy = f.Strategy, Steps = f.Steps, Detail = f.Detail, Tail = f.Tail, Recipe = f.Recipe ?? "",
     };
 
     public static FailureFound ToRecord(this FailureDiscovered m) =>
-        new(m.Scenario, m.Signature, m.Invariant, m.Seed, m.Strategy, m.Steps, m.Detail, m.Tail);
+        new(m.Scenario, m.Signature, m.Invariant, m.Seed, m.Strategy, m.Steps, m.Detail, m.Tail, m.Recipe.Length > 0 ? m.Recipe : null);
 
     public static InternalErrorSeen ToWire(this InternalErrorFound e, string campaignId) => new()
     {

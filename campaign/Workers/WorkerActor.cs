@@ -59,6 +59,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, ISoakWorkerHost
             crashed.Chunk = s.Chunk;
             crashed.Seed = s.Seed;
             crashed.Strategy = s.Strategy;
+            crashed.Recipe = s.Recipe;
             crashed.Error = $"{s.InnerException?.GetType().Name}: {s.InnerException?.Message}";
         }
         _coordinator.Tell(crashed, Self);

@@ -122,6 +122,6 @@ internal static class SoakSession
             $"{s.NewFailures} new distinct failure(s), {s.InternalErrors} internal error(s); {s.TotalSchedules:N0} schedules in the state"));
         if (s.UnwrittenRecords > 0) Console.Error.WriteLine($"stressvm soak: {s.UnwrittenRecords} state record(s) could not be written");
         if (runner.Exports is { Dropped: > 0 } x) Console.Error.WriteLine($"stressvm soak: {x.Dropped} trace export(s) dropped (queue full)");
-        if (runner.CurrentState is { } state) Console.Out.Write(SoakReport.FromStates([state], SoakCommand.Scenarios.ReplayCommand).ToText());
+        if (runner.CurrentState is { } state) Console.Out.Write(SoakReport.FromStates([state]).ToText());
     }
 }

@@ -1,4 +1,5 @@
 using StressVm.Runtime;
+using StressVm.Scenarios;
 using StressVm.Scenarios.Soak;
 using StressVm.Telemetry;
 
@@ -18,10 +19,9 @@ internal sealed class SoakTraceExport(IScenarioSource source, TelemetrySession s
         try
         {
             if (!_models.TryGetValue(f.Scenario, out var model)) _models[f.Scenario] = model = source.Create(f.Scenario, 0);
-            var spec = ReplayCommandFormat.Parse(f.Strategy);
-            var r = Explorer.RunOne(model, spec.Create(), f.Seed);
-            TelemetryCliOptions.ExportRun(session, f.Scenario, spec.Create().Name, r, model.System.Trace,
-                source.ReplayCommand(f.Scenario, f.Seed, spec), null, Console.Error);
+            var recipe = f.Recipe is { } text ? Recipe.Parse(text) : source.Recipe(f.Scenario, f.Seed, StrategySpec.Parse(f.Strategy));
+            var r = Explorer.RunOne(model, recipe.Strategy.Create(), f.Seed);
+            TelemetryCliOptions.ExportRun(session, f.Scenario, recipe, r, model.System.Trace, null, Console.Error);
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {

@@ -14,7 +14,7 @@ public static class ScenarioLoader
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
         var root = HoconAdapter.Parse(text, file);
-        return FromTree(root, name ?? Path.GetFileNameWithoutExtension(file), file);
+        return FromTree(root, name ?? Path.GetFileNameWithoutExtension(file), file) with { ContentHash = Recipe.HashContent(text) };
     }
 
     public static ScenarioSpec FromTree(SObject root, string name, string source)
@@ -30,7 +30,7 @@ public static class ScenarioLoader
             var bugs = Obj(bugsV, "bugs");
             foreach (var k in bugs.Keys)
             {
-                if (!KernelKnobs.IsKnob(k)) throw bugs[k]!.Error($"unknown bug knob '{k}'; known: {string.Join(", ", KernelKnobs.Names)}");
+                if (!KernelKnobs.IsKnob(k)) throw bugs[k]!.Error(KernelKnobs.Unknown("bug knob", k, KernelKnobs.Names));
                 pins[k] = Bool(bugs[k]!, k);
             }
         }
@@ -131,7 +131,7 @@ public static class ScenarioLoader
                 LoadSettings(child, path + ".", into);
                 continue;
             }
-            if (!KernelKnobs.IsSetting(path)) throw v.Error($"unknown kernel setting '{path}'; known: {string.Join(", ", KernelKnobs.SettingNames)}");
+            if (!KernelKnobs.IsSetting(path)) throw v.Error(KernelKnobs.Unknown("kernel setting", path, KernelKnobs.SettingNames));
             string text = Scalar(v, $"a value for '{path}'").Text;
             try { KernelKnobs.Upstream.WithSetting(path, text); }
             catch (ArgumentException e) { throw v.Error(e.Message); }

@@ -69,7 +69,7 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
             {
                 // PrepareRun threw (ActorSystem.Run turns a throw inside the run into InternalError itself): the
                 // model may be left half set up, so the worker is restarted with fresh models and the seed tried once more.
-                throw new SeedCrashException(scenario, chunk, seed, slot.SpecTexts[p], e);
+                throw new SeedCrashException(scenario, chunk, seed, slot.SpecTexts[p], source.Recipe(scenario, seed, slot.Specs[p]).ToText(), e);
             }
             _tally.Steps += r.Steps;
             Volatile.Write(ref _steps, _steps + r.Steps);
@@ -87,7 +87,7 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
             _tally.AddFailure(signature, invariant, seed, r.Steps, slot.SpecTexts[p]);
             if (_known.Add((scenario, signature)))
                 host.Discovered(new FailureFound(scenario, signature, invariant, seed, slot.SpecTexts[p], r.Steps,
-                    r.ToString(), _signature.Describe(r, trace)));
+                    r.ToString(), _signature.Describe(r, trace), source.Recipe(scenario, seed, slot.Specs[p]).ToText()));
         }
         if (!complete) return new ChunkRun(null, _tally.Schedules, _tally.Steps);
         var record = new ChunkCompleted(scenario, chunk, options.Shard.GlobalChunk(chunk), first,
@@ -101,8 +101,9 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
         try
         {
             var slot = Slot(f.Scenario);
-            var m = FailureMinimizer.FromSeed(slot.Model, f.Scenario, f.Seed, ReplayCommandFormat.Parse(f.Strategy), options.Minimizer);
-            var header = new Dictionary<string, string>(m.Schedule.Header, StringComparer.Ordinal) { [ScheduleHeader.Signature] = f.Signature };
+            var recipe = f.Recipe is { } text ? Recipe.Parse(text) : source.Recipe(f.Scenario, f.Seed, StrategySpec.Parse(f.Strategy));
+            var m = FailureMinimizer.FromSeed(slot.Model, recipe, options.Minimizer);
+            var header = new Dictionary<string, string>(m.Schedule.Header, StringComparer.Ordinal) { [Recipe.Header.Signature] = f.Signature };
             return new MinimizationOutcome(f, new Schedule(m.Schedule.Choices, header), m.Original.Steps, m.Minimized.Steps, m.Verified);
         }
         catch (Exception e)

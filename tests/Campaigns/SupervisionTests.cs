@@ -1,4 +1,5 @@
 using StressVm.Campaign;
+using StressVm.Runtime;
 using StressVm.Scenarios.Soak;
 using StressVm.Tests.Soak;
 using Xunit;
@@ -23,7 +24,8 @@ public class SupervisionTests
         var error = Assert.Single(SoakTestKit.Records<InternalErrorFound>(dir));
         Assert.Equal((crash, "prepare-crash"), (error.Seed, error.Scenario));
         Assert.StartsWith("threw twice, skipped: InvalidOperationException: toy crash preparing seed 7", error.Error);
-        ReplayCommandFormat.Parse(error.Strategy); // the recipe: the strategy that replays it
+        StrategySpec.Parse(error.Strategy); // the strategy that replays it
+        Assert.Contains("; recipe: ", error.Error);
         // Every chunk counted once; the skipped seed is an internal error of its chunk.
         var state = SoakState.Load(dir, _ => { });
         Assert.Equal(3, state.DoneChunks);
