@@ -49,6 +49,11 @@ public static class CliApp
                 EnableDefaultExceptionHandler = false, Output = output ?? Console.Out, Error = error ?? Console.Error,
             });
         }
+        catch (StressVm.Kernel.KernelKnobsException e)
+        {
+            Console.Error.WriteLine($"stressvm: {e.Message}"); // a combination of settings no kernel has: bad input
+            return ExitBadInput;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A defect of StressVm itself: say so in one line, keep the details for a bug report.
