@@ -21,10 +21,10 @@ public static class Recipes
         var effective = spec.Knobs(null, s.KnobOverrides, s.SettingOverrides);
         foreach (var name in KernelKnobs.Names)
             if (effective.Get(name) != scenarioOnly.Get(name))
-                settings.Add(new RecipeSetting($"{KernelKnobsConfig.Path}.{name}", effective.Get(name) ? "true" : "false"));
+                settings.Add(new RecipeSetting($"{KernelKnobs.BugsPath}.{name}", effective.Get(name) ? "true" : "false"));
         foreach (var name in KernelKnobs.SettingNames)
             if (effective.GetSetting(name) != scenarioOnly.GetSetting(name))
-                settings.Add(new RecipeSetting($"{KernelKnobsConfig.SettingsPath}.{name}", effective.GetSetting(name)));
+                settings.Add(new RecipeSetting($"{KernelKnobs.SettingsPath}.{name}", effective.GetSetting(name)));
         var d = RunDefaults.Value;
         if (s.MaxSteps != d.MaxSteps)
             settings.Add(new RecipeSetting(MaxStepsPath, s.MaxSteps.ToString(CultureInfo.InvariantCulture)));
