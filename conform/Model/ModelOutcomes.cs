@@ -29,11 +29,11 @@ public static class ModelOutcomes
         int schedules = 0;
         // A quarter random, the rest PCT at depths 1-3: PCT reaches the rare orderings (a store between two
         // steps of munmap) that a random walk seldom takes.
-        var strategies = new List<(string Kind, int Depth)> { ("random", 1), ("pct", 1), ("pct", 2), ("pct", 3) };
-        int per = Math.Max(1, seeds / strategies.Count);
-        foreach (var (kind, depth) in strategies)
+        StrategySpec[] strategies = [StrategySpec.Random.Instance, new StrategySpec.Pct(1), new StrategySpec.Pct(2), new StrategySpec.Pct(3)];
+        int per = Math.Max(1, seeds / strategies.Length);
+        foreach (var spec in strategies)
         {
-            var strategy = ScenarioRunner.Strategy(model, s with { Strategy = StrategySpec.Parse(kind, depth) });
+            var strategy = ScenarioRunner.Strategy(model, s with { Strategy = spec });
             for (int i = 0; i < per; i++)
             {
                 var r = Explorer.RunOne(model, strategy, (ulong)i);
