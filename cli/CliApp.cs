@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.ConfigCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(MinimizeCommand.Create());
+        root.Subcommands.Add(Commands.ConformCommand.Create());
         return root;
     }
 
@@ -47,6 +48,11 @@ public static class CliApp
             {
                 EnableDefaultExceptionHandler = false, Output = output ?? Console.Out, Error = error ?? Console.Error,
             });
+        }
+        catch (StressVm.Kernel.KernelKnobsException e)
+        {
+            Console.Error.WriteLine($"stressvm: {e.Message}"); // a combination of settings no kernel has: bad input
+            return ExitBadInput;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

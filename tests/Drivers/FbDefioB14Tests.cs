@@ -41,7 +41,7 @@ public class FbDefioB14Tests
     }
 
     [Theory]
-    [InlineData("kernel { fbdefio.version = v8 }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [] } ]", "fbdefio.version must be v6.14 or v7.0")]
+    [InlineData("kernel { fbdefio.version = v8 }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [] } ]", "fbdefio.version must be v7.0 or v6.14")]
     [InlineData("kernel { perf.nope = 1 }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [] } ]", "unknown kernel setting 'perf.nope'")]
     public void BadSettingsAreScenarioErrors(string text, string message)
     {
