@@ -17,13 +17,13 @@ public static class MinimizeCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "The scenario that failed." };
-        var seed = new Option<ulong?>("--seed") { Description = "The failing seed." };
+        var seed = new Option<ulong?>("--seed") { Description = "The failing seed." }.Seed();
         var schedule = new Option<string?>("--schedule") { Description = "A failing schedule file (its header names the seed)." };
         var output = new Option<string?>("-o", "--output") { Description = "Where to write the minimal schedule (default <scenario>-<seed>.min.schedule)." };
         var strategy = new Option<string>("--strategy") { Description = "Strategy that found the seed: random or pct.", DefaultValueFactory = _ => "random" };
-        var depth = new Option<int>("--pct-depth") { Description = "PCT depth.", DefaultValueFactory = _ => 3 };
-        var steps = new Option<int?>("--pct-steps") { Description = "PCT expected run length (default: the scenario's pilot estimate, as the soak uses)." };
-        var maxReplays = new Option<int>("--max-replays") { Description = "Candidate replays to spend at most.", DefaultValueFactory = _ => 2000 };
+        var depth = new Option<int>("--pct-depth") { Description = "PCT depth, >= 1.", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var steps = new Option<int?>("--pct-steps") { Description = "PCT expected run length, >= 1 (default: the scenario's pilot estimate, as the soak uses)." }.AtLeast(1);
+        var maxReplays = new Option<int>("--max-replays") { Description = "Candidate replays to spend at most, >= 1.", DefaultValueFactory = _ => 2000 }.AtLeast(1);
         var cmd = new Command("minimize", "Shrink a failing run to the fewest steps that still fail the same invariant.")
         {
             scenario, seed, schedule, output, strategy, depth, steps, maxReplays,

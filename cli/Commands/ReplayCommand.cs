@@ -20,12 +20,12 @@ public static class ReplayCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
-        var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" };
+        var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" }.Seed();
         var schedule = new Option<string?>("--schedule") { Description = "A schedule file written by run --save-schedule" };
-        var strategy = new Option<string?>("--strategy") { Description = "random or pct: the strategy the seed was run with (default stressvm.run.strategy)" };
-        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT depth the seed was run with (default 3)" };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default 10000)" };
-        var pctSteps = new Option<int?>("--pct-steps") { Description = "PCT's expected run length k the seed was run with (default: the scenario's pilot-run length, as run and soak use)" };
+        var strategy = new Option<string?>("--strategy") { Description = "random or pct: the strategy the seed was run with (default stressvm.run.strategy)" }.OneOf(StrategySpec.Kinds);
+        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT depth the seed was run with, >= 1 (default 3)" }.AtLeast(1);
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget, >= 1 (default 10000)" }.AtLeast(1);
+        var pctSteps = new Option<int?>("--pct-steps") { Description = "PCT's expected run length k the seed was run with, >= 1 (default: the scenario's pilot-run length, as run and soak use)" }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var cmd = new Command("replay",
             "Replay one seed (with the strategy options it was run with) or a schedule file, with tracing on: print the interleaving " +

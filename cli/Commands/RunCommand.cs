@@ -17,11 +17,11 @@ public static class RunCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
-        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (schedules) to run (default stressvm.run.seeds)" };
-        var firstSeed = new Option<ulong?>("--first-seed") { Description = "First seed (default stressvm.run.first-seed)" };
-        var strategy = new Option<string?>("--strategy") { Description = "random or pct (default stressvm.run.strategy)" };
-        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT bug depth d (default stressvm.run.pct-depth)" };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default stressvm.run.max-steps); exceeding it is a livelock" };
+        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (schedules) to run, >= 1 (default stressvm.run.seeds)" }.AtLeast(1);
+        var firstSeed = new Option<ulong?>("--first-seed") { Description = "First seed (default stressvm.run.first-seed)" }.Seed();
+        var strategy = new Option<string?>("--strategy") { Description = "random or pct (default stressvm.run.strategy)" }.OneOf(StrategySpec.Kinds);
+        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT bug depth d, >= 1 (default stressvm.run.pct-depth)" }.AtLeast(1);
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule, >= 1 (default stressvm.run.max-steps); exceeding it is a livelock" }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary" };
         var save = new Option<string?>("--save-schedule") { Description = "Directory to write the first failing schedule of each invariant to" };
         var cmd = new Command("run",
