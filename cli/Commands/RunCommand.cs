@@ -85,7 +85,7 @@ public static class RunCommand
         var strategy = ScenarioRunner.Strategy(model, s);
         var traced = new TracedRerun(spec, s, strategy, session, traceOut);
         var findings = new SortedDictionary<string, Finding>(StringComparer.Ordinal);
-        var fingerprints = new HashSet<ulong>();
+        var fingerprints = new DistinctCounter(); // bounded memory: exact, then HyperLogLog
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal); // ISimulationModel.AddCounters, summed
         long steps = 0;
         int errors = 0;
@@ -141,6 +141,8 @@ public static class RunCommand
             w.WriteNumber("firstSeed", s.FirstSeed);
             w.WriteNumber("schedules", ran);
             w.WriteNumber("distinctFingerprints", fingerprints.Count);
+            w.WriteString("distinctFingerprintsMethod", fingerprints.Method); // exact, or hyperloglog (an estimate)
+            if (!fingerprints.IsExact) w.WriteNumber("distinctFingerprintsRelativeError", Math.Round(fingerprints.RelativeError, 4));
             w.WriteNumber("steps", steps);
             w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
             w.WriteNumber("internalErrors", errors);
@@ -171,7 +173,7 @@ public static class RunCommand
             Console.WriteLine($"scenario    {spec.Name} (expect {spec.Expect})");
             Console.WriteLine($"knobs       {model.Knobs}");
             Console.WriteLine($"strategy    {strategy.Name}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)Math.Max(ran, 1) - 1}");
-            Console.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
+            Console.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
             Console.WriteLine($"speed       {perSecond:0} schedules/s");
             if (errors > 0) Console.WriteLine($"model errors {errors}; first: {firstError}");
             if (counters.Count > 0)
