@@ -6,27 +6,12 @@ namespace StressVm.Tests.Drivers;
 /// <summary>Shared helpers: the issue-5 scenarios, each knob's scenario and expected invariant, and a run loop.</summary>
 internal static class DriverScenarios
 {
-    /// <summary>(knob, scenario, invariant it must raise).</summary>
-    public static readonly (string Knob, string Scenario, string Invariant)[] Knobs =
-    [
-        ("perf-legacy-no-mapping", "perf-legacy-no-mapping", "livelock"),
-        ("perf-mkwrite-any-page", "perf-mkwrite-any-page", "write-to-readonly"),
-        ("perf-allow-split", "perf-allow-split", "refcount"),
-        ("fbdefio-mkwrite-unlocked", "fbdefio-mkwrite-unlocked", "lost-write"),
-        ("fbdefio-fault-resets-list", "fbdefio-fault-resets-list", "kernel-warn"),
-        ("fbdefio-offset-from-address", "fbdefio-offset-from-address", "kernel-warn"),
-        ("fbdefio-offset-from-address", "fbdefio-offset-hang", "deadlock"),
-        ("dax-mkwrite-skip-pte-check", "dax-mkwrite-skip-pte-check", "write-to-readonly"),
-        ("dax-insert-strict-pfn", "dax-insert-strict-pfn", "kernel-warn"),
-        ("dax-wrprotect-first-index-only", "dax-wrprotect-first-index-only", "lost-write"),
-    ];
+    /// <summary>(knob, scenario, invariant it must raise), from the scenario catalogue's driver scenarios.</summary>
+    public static IReadOnlyList<(string Knob, string Scenario, string Invariant)> Knobs =>
+        StressVm.Tests.Scenarios.CatalogKnobs.Drivers.ToArray();
 
-    /// <summary>The correct driver versions (expect pass).</summary>
-    public static readonly string[] Clean =
-    [
-        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync",
-        "faultaround-young", "faultaround-old", "faultaround-old-no-hwaf", "mixed-drivers",
-    ];
+    /// <summary>The correct driver versions (expect pass), from the scenario catalogue.</summary>
+    public static IReadOnlyList<string> Clean => StressVm.Tests.Scenarios.CatalogKnobs.CleanDrivers;
 
     public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null) =>
         new() { Strategy = strategy, PctDepth = depth, KnobOverrides = knobs ?? new Dictionary<string, bool>() };
