@@ -27,10 +27,13 @@ public static class CliApp
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(MinimizeCommand.Create());
         Common.OptionRules.Harden(root); // every numeric option says what it expects, never a .NET type name
+        root.Subcommands.Add(Commands.ConformCommand.Create());
         return root;
     }
 
-    public static int Run(string[] args)
+    /// <param name="output">Where run, replay, minimize and soak report print (null: the console); tests pass a StringWriter.</param>
+    /// <param name="error">Where they print errors (null: the console).</param>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = BuildRoot();
         var parse = root.Parse(args);
@@ -38,11 +41,21 @@ public static class CliApp
         {
             // One line per error, naming the option; the help pointer on the same line.
             foreach (var e in parse.Errors) Console.Error.WriteLine($"stressvm: {e.Message} (see 'stressvm --help')");
+            foreach (var e in parse.Errors) (error ?? Console.Error).WriteLine($"stressvm: {e.Message}");
+            (error ?? Console.Error).WriteLine("Run 'stressvm --help' for usage.");
             return ExitBadInput;
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false, Output = output ?? Console.Out, Error = error ?? Console.Error,
+            });
+        }
+        catch (StressVm.Kernel.KernelKnobsException e)
+        {
+            Console.Error.WriteLine($"stressvm: {e.Message}"); // a combination of settings no kernel has: bad input
+            return ExitBadInput;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
