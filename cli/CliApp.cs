@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.ConfigCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(MinimizeCommand.Create());
+        Common.OptionRules.Harden(root); // every numeric option says what it expects, never a .NET type name
         root.Subcommands.Add(Commands.ConformCommand.Create());
         return root;
     }
@@ -38,6 +39,8 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
+            // One line per error, naming the option; the help pointer on the same line.
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"stressvm: {e.Message} (see 'stressvm --help')");
             foreach (var e in parse.Errors) (error ?? Console.Error).WriteLine($"stressvm: {e.Message}");
             (error ?? Console.Error).WriteLine("Run 'stressvm --help' for usage.");
             return ExitBadInput;

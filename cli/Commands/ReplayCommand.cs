@@ -20,10 +20,10 @@ public static class ReplayCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
-        var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" };
+        var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" }.Seed();
         var schedule = new Option<string?>("--schedule") { Description = "A schedule file (run --save-schedule, minimize, soak): its header carries the recipe" };
         var strategy = new StrategyOptions();
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default stressvm.run.max-steps)" };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget, >= 1 (default stressvm.run.max-steps)" }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var cmd = new Command("replay",
             "Replay one seed (with the strategy and settings it was run with, as the printed replay command gives them) or a " +
