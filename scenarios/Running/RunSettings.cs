@@ -37,7 +37,7 @@ public static class ScenarioRunner
     public static KernelModel BuildModel(ScenarioSpec spec, RunSettings s, bool recordTrace = false)
     {
         var model = new KernelModel(spec, spec.Knobs(null, s.KnobOverrides, s.SettingOverrides), s.MaxSteps, recordTrace);
-        model.System.MailboxOrder = s.MailboxOrder;
+        model.System.MailboxOrder = spec.MailboxOrder ?? s.MailboxOrder; // a scenario's pin wins, as its max-steps does
         return model;
     }
 
@@ -57,7 +57,7 @@ public static class ScenarioRunner
         ["knobs"] = model.Knobs.ToString(),
         ["settings"] = model.Knobs.SettingsString(), // non-default stressvm.kernel.* settings, "name=value,..."
         ["max-steps"] = s.MaxSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["mailbox-order"] = s.MailboxOrder == MailboxOrder.PerSender ? "per-sender" : "per-actor",
+        ["mailbox-order"] = model.System.MailboxOrder == MailboxOrder.PerSender ? "per-sender" : "per-actor",
     };
 
     /// <summary>Parses a schedule header's "settings" field ("perf.mode=legacy,...") back into setting overrides.</summary>

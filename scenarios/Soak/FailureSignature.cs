@@ -106,6 +106,7 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
             {
                 var s = steps[i];
                 if (s.Kind == EnvelopeKind.Interrupt && i != end - 1) continue;
+                if (s.Message is Kernel.CondResched) continue; // a preemption point (the kernel model's): it changes nothing
                 if (!string.Equals(trace.ActorName(s.Actor), v.Actor, StringComparison.Ordinal)) continue;
                 if (last >= 0 && SameKind(steps[last], s)) continue;
                 _window[n++] = i;

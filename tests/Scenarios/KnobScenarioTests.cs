@@ -18,6 +18,7 @@ public class KnobScenarioTests
         { "wrprotect-skip-flush", "wrprotect-vs-write", Invariants.StaleWritableTlb, 100 },
         { "fault-skip-pte-recheck", "dontneed-vs-write-fault", Invariants.Refcount, 100 },
         { "fault-ignore-vma-lock", "munmap-vs-fault", Invariants.UseAfterFree, 100 },
+        { "fault-ignore-vma-lock", "mprotect-vs-anon-fault", Invariants.WriteToReadonly, 200 },
         { "zap-flush-at-batch-end", "munmap-vs-writeback", Invariants.StaleWritableTlb, 1000 },
         { "zap-rmap-before-flush", "dontneed-vs-writeback", Invariants.StaleWritableTlb, 1000 },
         { "madvise-flush-own-range-only", "parallel-dontneed", Invariants.StaleWritableTlb, 300 },
