@@ -26,20 +26,28 @@ public sealed record ReportedFailure(
 /// </summary>
 public sealed class SoakReport
 {
-    private SoakReport(long schedules, long internalErrors, IReadOnlyList<ReportedFailure> failures, IReadOnlyList<InternalErrorFound> errors)
+    private SoakReport(long schedules, long chunks, long duplicateChunks, long internalErrors, IReadOnlyList<ReportedFailure> failures, IReadOnlyList<InternalErrorFound> errors)
     {
         Schedules = schedules;
+        Chunks = chunks;
+        DuplicateChunks = duplicateChunks;
         InternalErrors = internalErrors;
         Failures = failures;
         InternalErrorExamples = errors;
     }
 
     public long Schedules { get; }
+
+    /// <summary>Chunks done (each counted once).</summary>
+    public long Chunks { get; }
+
+    /// <summary>Chunk results that arrived more than once and were counted once.</summary>
+    public long DuplicateChunks { get; }
     public long InternalErrors { get; }
     public IReadOnlyList<ReportedFailure> Failures { get; }
     public IReadOnlyList<InternalErrorFound> InternalErrorExamples { get; }
 
-    public static SoakReport FromDirectories(IReadOnlyList<string> directories, Action<string> warn, Func<string, ulong, Runtime.StrategySpec, string>? replayCommand = null)
+    public static SoakReport FromDirectories(IReadOnlyList<string> directories, Action<string> warn)
     {
         var states = new List<SoakState>();
         foreach (var d in directories)
@@ -56,12 +64,12 @@ public sealed class SoakReport
                 warn($"{s.Directory} and {other} are the same shard ({key}): their counts add up twice");
             else shards[key] = s.Directory;
         }
-        return FromStates(states, replayCommand);
+        return FromStates(states);
     }
 
-    public static SoakReport FromStates(IReadOnlyList<SoakState> states, Func<string, ulong, Runtime.StrategySpec, string>? replayCommand = null)
+    /// <summary>The merged report; each failure's replay command comes from its journal recipe (<see cref="FailureEntry.ShortestRecipe"/>).</summary>
+    public static SoakReport FromStates(IReadOnlyList<SoakState> states)
     {
-        replayCommand ??= ReplayCommandFormat.Default;
         var merged = new Dictionary<(string, string), FailureEntry>();
         foreach (var s in states)
             foreach (var f in s.Failures)
@@ -74,24 +82,26 @@ public sealed class SoakReport
             .OrderByDescending(f => f.Count).ThenBy(f => f.Scenario, StringComparer.Ordinal).ThenBy(f => f.Signature, StringComparer.Ordinal)
             .Select(f => new ReportedFailure(
                 f.Signature, f.Invariant, f.Scenario, f.DisplayCount, f.FirstSeed, f.ShortestSeed, f.ShortestSteps,
-                replayCommand(f.Scenario, f.ShortestSeed, ReplayCommandFormat.Parse(f.ShortestStrategy)),
+                f.ShortestRecipe().ReplayCommand(),
                 f.MinimizedSchedule, f.MinimizedSteps, f.Detail, f.Tail))
             .ToList();
         return new SoakReport(
-            states.Sum(s => s.Schedules), states.Sum(s => s.InternalErrors), failures,
+            states.Sum(s => s.Schedules), states.Sum(s => s.DoneChunks), states.Sum(s => s.DuplicateChunks), states.Sum(s => s.InternalErrors), failures,
             states.SelectMany(s => s.InternalErrorRecords).Take(10).ToList());
     }
 
     public string ToJson()
     {
-        var doc = new JsonReport(Schedules, InternalErrors, Failures);
+        var doc = new JsonReport(Schedules, Chunks, DuplicateChunks, InternalErrors, Failures);
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     public string ToText()
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{Schedules:N0} schedules, {Failures.Count} distinct failure(s), {InternalErrors} internal error(s)\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{Schedules:N0} schedules in {Chunks:N0} chunks, {Failures.Count} distinct failure(s), {InternalErrors} internal error(s)");
+        if (DuplicateChunks > 0) sb.Append(CultureInfo.InvariantCulture, $"; {DuplicateChunks:N0} chunk result(s) arrived twice and were counted once");
+        sb.Append('\n');
         foreach (var f in Failures)
         {
             sb.Append('\n');
@@ -100,7 +110,7 @@ public sealed class SoakReport
             sb.Append(CultureInfo.InvariantCulture, $"  first seed {f.FirstSeed}, shortest seed {f.ShortestSeed} ({f.ShortestSteps} steps)\n");
             sb.Append("  replay: ").Append(f.Replay).Append('\n');
             if (f.MinimizedSchedule is not null)
-                sb.Append(CultureInfo.InvariantCulture, $"  minimized ({f.MinimizedSteps} steps): stressvm replay {f.Scenario} --schedule {f.MinimizedSchedule}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  minimized ({f.MinimizedSteps} steps): {Recipe.ScheduleReplayCommand(f.Scenario, f.MinimizedSchedule)}\n");
             if (f.Tail.Length > 0) sb.Append("  last steps: ").Append(f.Tail).Append('\n');
         }
         foreach (var e in InternalErrorExamples)
@@ -116,6 +126,8 @@ public sealed class SoakReport
 
     private sealed record JsonReport(
         [property: JsonPropertyName("schedules")] long Schedules,
+        [property: JsonPropertyName("chunks")] long Chunks,
+        [property: JsonPropertyName("duplicateChunks")] long DuplicateChunks,
         [property: JsonPropertyName("internalErrors")] long InternalErrors,
         [property: JsonPropertyName("failures")] IReadOnlyList<ReportedFailure> Failures);
 }

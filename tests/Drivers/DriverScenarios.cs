@@ -6,30 +6,29 @@ namespace StressVm.Tests.Drivers;
 /// <summary>Shared helpers: the issue-5 scenarios, each knob's scenario and expected invariant, and a run loop.</summary>
 internal static class DriverScenarios
 {
-    /// <summary>(knob, scenario, invariant it must raise).</summary>
+    /// <summary>(knob, scenario, invariant it must raise) for the driver knobs, from the scenario catalogue.</summary>
     public static readonly (string Knob, string Scenario, string Invariant)[] Knobs =
-    [
-        ("perf-legacy-no-mapping", "perf-legacy-no-mapping", "livelock"),
-        ("perf-mkwrite-any-page", "perf-mkwrite-any-page", "write-to-readonly"),
-        ("perf-allow-split", "perf-allow-split", "refcount"),
-        ("fbdefio-mkwrite-unlocked", "fbdefio-mkwrite-unlocked", "lost-write"),
-        ("fbdefio-fault-resets-list", "fbdefio-fault-resets-list", "kernel-warn"),
-        ("fbdefio-offset-from-address", "fbdefio-offset-from-address", "kernel-warn"),
-        ("fbdefio-offset-from-address", "fbdefio-offset-hang", "deadlock"),
-        ("dax-mkwrite-skip-pte-check", "dax-mkwrite-skip-pte-check", "write-to-readonly"),
-        ("dax-insert-strict-pfn", "dax-insert-strict-pfn", "kernel-warn"),
-        ("dax-wrprotect-first-index-only", "dax-wrprotect-first-index-only", "lost-write"),
-    ];
+        StressVm.Tests.Kernel.KnobTableTests.Catalogue().Where(c => IsDriverKnob(c.Knob)).ToArray();
+
+    /// <summary>A driver knob is named after its driver: perf-, fbdefio-, dax-.</summary>
+    public static bool IsDriverKnob(string knob) =>
+        knob.StartsWith("perf-", StringComparison.Ordinal) || knob.StartsWith("fbdefio-", StringComparison.Ordinal) || knob.StartsWith("dax-", StringComparison.Ordinal);
 
     /// <summary>The correct driver versions (expect pass).</summary>
     public static readonly string[] Clean =
     [
-        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync",
-        "faultaround-young", "faultaround-old", "faultaround-old-no-hwaf", "mixed-drivers",
+        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync", "dax-fsync-overlap",
+        "dax-dontneed-vs-fsync", "dax-store-vs-write",
+        "faultaround-young", "faultaround-old", "mixed-drivers",
     ];
 
-    public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null) =>
-        new() { Strategy = strategy, PctDepth = depth, KnobOverrides = knobs ?? new Dictionary<string, bool>() };
+    public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null,
+        IReadOnlyDictionary<string, string>? settings = null) =>
+        new()
+        {
+            Strategy = StrategySpec.Parse(strategy, depth), KnobOverrides = knobs ?? new Dictionary<string, bool>(),
+            SettingOverrides = settings ?? new Dictionary<string, string>(),
+        };
 
     /// <summary>Schedules until the first run raising <paramref name="invariant"/> (or any bug if null); cap+1 when none.</summary>
     public static (int Schedules, RunResult? First) FirstViolation(string scenario, RunSettings s, int cap, string? invariant, ulong firstSeed = 0)
@@ -47,9 +46,12 @@ internal static class DriverScenarios
     }
 
     /// <summary>Runs <paramref name="seeds"/> schedules; returns the findings by invariant and the summed counters.</summary>
-    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(string scenario, RunSettings s, int seeds, ulong firstSeed = 0)
+    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(string scenario, RunSettings s, int seeds, ulong firstSeed = 0) =>
+        Explore(ScenarioCatalog.LoadBuiltin(scenario), s, seeds, firstSeed);
+
+    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(ScenarioSpec spec, RunSettings s, int seeds, ulong firstSeed = 0)
     {
-        var spec = ScenarioCatalog.LoadBuiltin(scenario);
+        string scenario = spec.Name;
         var model = ScenarioRunner.BuildModel(spec, s);
         var strategy = ScenarioRunner.Strategy(model, s);
         var findings = new Dictionary<string, int>();

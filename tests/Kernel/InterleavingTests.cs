@@ -28,7 +28,7 @@ public class InterleavingTests
         // The return from ->page_mkwrite is a scheduling point: writeback cleans the page and drops the
         // filesystem's state before finish_mkwrite_fault makes the PTE writable (was 0 of 3,000 schedules).
         var spec = ScenarioLoader.Parse(MkwriteVsUnlockedWalk, "unit.conf");
-        var s = new RunSettings { Strategy = strategy };
+        var s = new RunSettings { Strategy = StrategySpec.Parse(strategy) };
         var model = ScenarioRunner.BuildModel(spec, s);
         var strategyObj = ScenarioRunner.Strategy(model, s);
         for (int i = 0; i < 200; i++)

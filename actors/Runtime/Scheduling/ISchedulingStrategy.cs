@@ -6,7 +6,7 @@ namespace StressVm.Runtime;
 /// </summary>
 public interface ISchedulingStrategy
 {
-    /// <summary>Short name for reports and schedule headers ("random", "pct(3)", "replay").</summary>
+    /// <summary>Short name for reports and schedule headers (<see cref="StrategySpec.Text"/> form: "random", "pct:3:57"; or "replay").</summary>
     string Name { get; }
 
     /// <summary>Starts a run: re-seeds from <paramref name="seed"/> (no allocation in steady state).</summary>
@@ -27,3 +27,9 @@ public interface ISchedulingStrategy
 
 /// <summary>Thrown by a replaying strategy when the run no longer matches the schedule.</summary>
 public sealed class ReplayDivergedException(string message) : Exception(message);
+
+/// <summary>
+/// Thrown by an exploring strategy when every enabled actor is asleep (each would only repeat an explored
+/// interleaving class): the run ends as <see cref="Outcome.Abandoned"/>.
+/// </summary>
+public sealed class RunAbandonedException() : Exception("every enabled actor is asleep");
