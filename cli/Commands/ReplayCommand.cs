@@ -145,6 +145,7 @@ public static class ReplayCommand
         if (r.Violation is not null) o.WriteLine($"violation    {r.Violation}");
         if (r.Deadlock is not null) o.WriteLine($"deadlock     {r.Deadlock}");
         if (r.Error is not null) o.WriteLine($"error        {r.Error}");
+        o.WriteLine($"outcomes     {model.OutcomeVectorText}"); // what each instruction's program saw (scenarios/README.md)
         o.WriteLine($"steps        {r.Steps}");
         o.WriteLine($"fingerprint  {r.Fingerprint:x16}");
     }
@@ -189,6 +190,10 @@ public static class ReplayCommand
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteStartObject("outcomes"); // instruction label -> outcome text (scenarios/README.md, "Outcomes")
+        foreach (var cpu in model.Cpus)
+            for (int i = 0; i < cpu.Outcomes.Length; i++) w.WriteString(cpu.Label(i), cpu.Outcomes[i].ToString());
+        w.WriteEndObject();
         w.WriteStartArray("trace");
         foreach (var st in trace.Steps)
         {

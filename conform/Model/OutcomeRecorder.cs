@@ -78,7 +78,7 @@ public sealed class OutcomeRecorder : ISafetyMonitor
         switch (op.Op.Kind)
         {
             case OpKind.Load or OpKind.Store when signalled:
-                return c.LastAccess == AccessOutcome.SigBus ? "SIGBUS" : "SIGSEGV";
+                return c.LastAccess is AccessOutcome.BusAdrErr or AccessOutcome.BusMceErr ? "SIGBUS" : "SIGSEGV";
             case OpKind.Store:
                 return OutcomeText.Ok;
             case OpKind.Load:

@@ -9,7 +9,7 @@ namespace StressVm.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopKeys = ["description", "expect", "bugs", "kernel", "files", "vmas", "cpus", "background", "swarm", "max-steps"];
+    private static readonly string[] TopKeys = ["description", "expect", "bugs", "kernel", "files", "vmas", "cpus", "background", "swarm", "max-steps", "mailbox-order", "outcomes", "forbid", "exists"];
 
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
@@ -109,8 +109,20 @@ public static class ScenarioLoader
             swarm = new SwarmSpec(opsPerCpu, ops);
         }
 
+        Runtime.MailboxOrder? order = root["mailbox-order"] is { } mo
+            ? Scalar(mo, "a mailbox order").Text switch
+            {
+                "per-actor" => Runtime.MailboxOrder.PerActor,
+                "per-sender" => Runtime.MailboxOrder.PerSender,
+                var t => throw mo.Error($"mailbox-order must be per-actor or per-sender, found '{t}'"),
+            }
+            : null;
+        var outcomes = OutcomeClauseLoader.Load(root, cpus, swarm is not null);
+
         return new ScenarioSpec
         {
+            MailboxOrder = order,
+            Outcomes = outcomes,
             Name = name,
             Source = source,
             Description = Str(root, "description", ""),

@@ -106,10 +106,15 @@ public sealed class KernelModel : IShrinkableModel
         }
         _devices = devices.ToArray();
         System.AddMonitor(new KernelMonitor(K));
+        if (spec.Outcomes is { } clauses) System.AddMonitor(_outcomes = new OutcomeChecker(clauses, _cpus));
         _start = StartActors;
     }
 
     private readonly Action<ActorSystem> _start;
+    private readonly OutcomeChecker? _outcomes;
+
+    /// <summary>The last schedule's outcome vector ("cpu0.0=stored cpu0.1=sigbus:adrerr ...").</summary>
+    public string OutcomeVectorText => OutcomeVector.Text(_cpus);
     private readonly (DriverDevice Device, AddressSpace? Mapping)[] _devices;
     private readonly AddressSpace?[] _shmem;
 
@@ -204,6 +209,12 @@ public sealed class KernelModel : IShrinkableModel
         Add(into, "tlb-flushes", K.Flushes);
         Add(into, "ipis", K.Ipis);
         foreach (var (d, _) in _devices) d.AddCounters(into);
+        if (_outcomes is not null)
+            for (int i = 0; i < _outcomes.ExistsSeen.Length; i++)
+            {
+                Add(into, $"exists {Spec.Outcomes!.Exists[i]}", _outcomes.ExistsSeen[i]);
+                _outcomes.ExistsSeen[i] = 0;
+            }
     }
 
     private static void Add(IDictionary<string, long> d, string key, long v) => d[key] = (d.TryGetValue(key, out var old) ? old : 0) + v;

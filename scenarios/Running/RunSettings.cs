@@ -26,7 +26,7 @@ public static class ScenarioRunner
     public static KernelModel BuildModel(ScenarioSpec spec, RunSettings s, bool recordTrace = false)
     {
         var model = new KernelModel(spec, spec.Knobs(null, s.KnobOverrides, s.SettingOverrides), s.MaxSteps, recordTrace);
-        model.System.MailboxOrder = s.MailboxOrder;
+        model.System.MailboxOrder = spec.MailboxOrder ?? s.MailboxOrder; // a scenario's pin wins, as its max-steps does
         return model;
     }
 

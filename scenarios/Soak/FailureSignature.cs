@@ -201,6 +201,7 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
             {
                 var s = steps[i];
                 if (s.Kind == EnvelopeKind.Interrupt && i != end - 1) continue;
+                if (s.Message is Kernel.CondResched) continue; // a preemption point (the kernel model's): it changes nothing
                 if (!string.Equals(trace.ActorName(s.Actor), v.Actor, StringComparison.Ordinal)) continue;
                 if (last >= 0 && steps[last].Actor == s.Actor && steps[last].Kind == s.Kind && steps[last].Message.GetType() == s.Message.GetType()) continue;
                 picked.Add(i);

@@ -43,6 +43,10 @@ public sealed record ScenarioSpec
     public SwarmSpec? Swarm { get; init; }
     /// <summary>Step budget for this scenario (0: the run settings decide).</summary>
     public int MaxSteps { get; init; }
+    /// <summary>Pinned mailbox order (the scenario's <c>mailbox-order</c>); null: the run settings decide.</summary>
+    public StressVm.Runtime.MailboxOrder? MailboxOrder { get; init; }
+    /// <summary>The expected outcome vector's clauses (<c>outcomes</c>, <c>forbid</c>, <c>exists</c>), or null.</summary>
+    public OutcomeClauses? Outcomes { get; init; }
 
     public bool ExpectsPass => Expect == "pass";
 

@@ -17,6 +17,8 @@ public sealed class RunNext
 public sealed class CpuActor : KernelActor
 {
     private CpuOp[] _program = [];
+    private OpOutcome[] _outcomes = [];
+    private string[] _labels = [];
 
     public CpuActor(KernelState k, MmStruct mm, string name) : base(k)
     {
@@ -36,12 +38,25 @@ public sealed class CpuActor : KernelActor
     public int Signals { get; private set; }
     /// <summary>Value of the last load (for tests).</summary>
     public long LastLoad { get; private set; }
-    /// <summary>How the last load or store ended (Done, SigSegv, SigBus): what stressvm conform compares.</summary>
+    /// <summary>What the program saw from each instruction so far (<see cref="OpOutcome.NotRun"/> for the rest).</summary>
+    public ReadOnlySpan<OpOutcome> Outcomes => _outcomes;
+    /// <summary>"cpu0.2": the name of instruction <paramref name="pc"/> in outcome vectors and scenario clauses.</summary>
+    public string Label(int pc) => _labels[pc];
+    /// <summary>How the last load or store ended (done, or the signal and si_code).</summary>
     public AccessOutcome LastAccess { get; private set; }
 
     public override MmStruct? ActiveMm => Mm;
 
-    public void SetProgram(CpuOp[] program) => _program = program;
+    public void SetProgram(CpuOp[] program)
+    {
+        _program = program;
+        if (_outcomes.Length != program.Length) _outcomes = new OpOutcome[program.Length];
+        if (_labels.Length != program.Length)
+        {
+            _labels = new string[program.Length];
+            for (int i = 0; i < program.Length; i++) _labels[i] = Name + "." + i.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     /// <summary>Starts the program (called from the run's start action: a Tell to self in PreStart is not scheduled).</summary>
     public void Start()
@@ -55,6 +70,7 @@ public sealed class CpuActor : KernelActor
         Pc = 0;
         Signals = 0;
         LastLoad = 0;
+        Array.Clear(_outcomes);
         LastAccess = AccessOutcome.Done;
         return true;
     }
@@ -68,40 +84,65 @@ public sealed class CpuActor : KernelActor
     private async ValueTask OnRunNext(RunNext _)
     {
         var op = _program[Pc];
+        OpOutcome outcome;
         switch (op.Kind)
         {
             case OpKind.Load:
             case OpKind.Store:
-                var outcome = await UserAccess(op.Vpn, op.Kind == OpKind.Store).ConfigureAwait(false);
-                LastAccess = outcome;
-                if (outcome is AccessOutcome.SigSegv or AccessOutcome.SigBus) Signals++;
-                if (outcome == AccessOutcome.Livelock) return; // the run ends with the violation
+                var a = await UserAccess(op.Vpn, op.Kind == OpKind.Store).ConfigureAwait(false);
+                LastAccess = a;
+                outcome = a switch
+                {
+                    AccessOutcome.Done => op.Kind == OpKind.Store ? new OpOutcome(OutcomeKind.Stored) : new OpOutcome(OutcomeKind.Loaded, K.StoreLabel(LastLoad)),
+                    AccessOutcome.SegvMapErr => new OpOutcome(OutcomeKind.SegvMapErr),
+                    AccessOutcome.SegvAccErr => new OpOutcome(OutcomeKind.SegvAccErr),
+                    AccessOutcome.BusAdrErr => new OpOutcome(OutcomeKind.BusAdrErr),
+                    AccessOutcome.BusMceErr => new OpOutcome(OutcomeKind.BusMceErr),
+                    _ => new OpOutcome(OutcomeKind.Livelock),
+                };
+                if (outcome.IsSignal) Signals++;
+                if (a == AccessOutcome.Livelock)
+                {
+                    Record(outcome);
+                    return; // the run ends with the violation
+                }
                 break;
             case OpKind.Munmap:
-                await MunmapSyscall.VmMunmap(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false);
+                outcome = Ret(await MunmapSyscall.VmMunmap(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false));
                 break;
             case OpKind.MadviseDontneed:
-                await MadviseSyscall.Dontneed(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false);
+                outcome = Ret(await MadviseSyscall.Dontneed(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false));
                 break;
             case OpKind.Msync:
-                await MsyncSyscall.Msync(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false);
+                outcome = Ret(await MsyncSyscall.Msync(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false));
                 break;
             case OpKind.MprotectRead:
             case OpKind.MprotectWrite:
-                await MprotectSyscall.Mprotect(this, Mm, op.Vpn, op.Vpn + op.Pages, op.Kind == OpKind.MprotectWrite).ConfigureAwait(false);
+                outcome = Ret(await MprotectSyscall.Mprotect(this, Mm, op.Vpn, op.Vpn + op.Pages, op.Kind == OpKind.MprotectWrite).ConfigureAwait(false));
                 break;
-            case OpKind.Fsync:
-            case OpKind.Write:
+            default: // OpKind.Fsync, OpKind.Write
                 // fsync(2)/write(2) on the file this VMA maps (the driver's file_operations); none: EBADF.
                 if (Mm.FindVma(op.Vpn) is { Ops: { } ops } fvma)
                 {
                     if (op.Kind == OpKind.Fsync) await ops.Fsync(this, fvma).ConfigureAwait(false);
                     else await ops.FileWrite(this, fvma, fvma.PgoffOf(op.Vpn), op.Pages).ConfigureAwait(false);
+                    outcome = Ret(0);
                 }
+                else outcome = Ret(-Errnos.EBADF);
                 break;
         }
+        Record(outcome);
         Pc++;
         if (Pc < _program.Length) Self.Tell(RunNext.Instance, Self);
+    }
+
+    private static OpOutcome Ret(int r) => new(OutcomeKind.Returned, null, -r);
+
+    /// <summary>The instruction's user-visible outcome: kept for the end-of-run checks and shown in the trace.</summary>
+    private void Record(OpOutcome outcome)
+    {
+        _outcomes[Pc] = outcome;
+        if (Tracing) Event("outcome", $"{_labels[Pc]} {outcome}");
     }
 
     /// <summary>A load or store: TLB, hardware walk, and page faults until it completes (the CPU re-executes it).</summary>
@@ -158,7 +199,7 @@ public sealed class CpuActor : KernelActor
     private void Access(int pfn, int vpn, bool store, bool viaTlb)
     {
         var f = K.FrameAt(pfn);
-        if (store) f.Content = ++K.StoreSeq;
+        if (store) f.Content = K.NewStoreValue(_labels[Pc]);
         else LastLoad = f.Content;
         K.Emit(new KernelEvent(EventKind.Access, ActorId, f, vpn, Mm, store, viaTlb ? "tlb" : null));
         if (Tracing) Event(store ? "store" : "load", $"{vpn:x} -> {f}{(viaTlb ? " (tlb)" : " (walk)")}");

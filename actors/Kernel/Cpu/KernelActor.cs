@@ -45,7 +45,54 @@ public abstract class KernelActor : Actor
     /// <summary>A trylock: the reply says whether it was granted.</summary>
     public AskAwaitable<LockReply> TryLock(LockState l, LockMode mode) => Lock(l, mode);
 
+    /// <summary>
+    /// spin_unlock, or the release of a sleeping lock whose releaser returns straight into a scheduling point
+    /// (a vm_ops hook's return, the end of a handler): the woken waiter is granted and can run next.
+    /// </summary>
     public void Unlock(LockState l) => l.Release(ActorId);
+
+    /// <summary>
+    /// mutex_unlock / up_read / up_write (mmap_lock, i_mmap_rwsem). When the release woke a waiter, whether
+    /// this task's next action comes in the same step or after a scheduling point (where the woken waiter may
+    /// run first, as it does on another CPU) is a recorded choice (<see cref="AfterWake"/>).
+    /// </summary>
+    public ValueTask UnlockWake(LockState l) => AfterWake(l.Release(ActorId));
+
+    /// <summary>folio_unlock() as <see cref="UnlockWake"/>: folio_wake_bit() may let a waiter run before this task goes on.</summary>
+    public ValueTask FolioUnlockWake(Frame f)
+    {
+        bool waiters = f.PageLock.WaiterCount > 0;
+        FolioUnlock(f);
+        return AfterWake(waiters);
+    }
+
+    /// <summary>vma_end_read() as <see cref="UnlockWake"/>: the last reader wakes a writer waiting in vma_start_write().</summary>
+    public ValueTask VmaEndReadWake(Vma vma)
+    {
+        bool writer = vma.WriterWaitingId >= 0;
+        K.VmaLocks.EndRead(vma);
+        return AfterWake(writer && vma.Readers == 0);
+    }
+
+    /// <summary>mmap_write_downgrade(): readers waiting for the lock are woken and may run first.</summary>
+    public ValueTask DowngradeWake(LockState l) => AfterWake(l.Downgrade(ActorId));
+
+    /// <summary>
+    /// After a release that woke a waiter: a recorded choice (drawn by the strategy, so both orders are
+    /// reachable and replayable) between going on in this step and a scheduling point. A choice rather than
+    /// a fixed point so that a priority scheduler (PCT) does not let a woken worker win every time and starve
+    /// a retried access into a false livelock (fb_defio's worker runs its work a delay later on a kernel).
+    /// </summary>
+    private ValueTask AfterWake(bool woke) => woke && Choose(2) == 1 ? Resched() : ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A point where a preemptible kernel (CONFIG_PREEMPT) may switch this task out although no lock is taken:
+    /// whether it does is a recorded choice, so the common path costs no steps and both orders are reachable.
+    /// </summary>
+    public ValueTask MaybePreempted() => Choose(2) == 1 ? Resched() : ValueTask.CompletedTask;
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask Resched() => await CondResched();
 
     /// <summary>pte_offset_map_lock(): take the PTL of the table holding <paramref name="vpn"/>.</summary>
     public AskAwaitable<LockReply> PteLock(MmStruct mm, int vpn) => Lock(mm.TableOf(vpn).Ptl);

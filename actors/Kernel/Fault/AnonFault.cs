@@ -28,6 +28,11 @@ public static class AnonFault
         var folio = k.AllocFrame(FrameKind.Normal);
         folio.Anon = true;
         folio.Refcount = 1;
+        // folio_mk_pte(vm_page_prot); "if (vma->vm_flags & VM_WRITE) entry = pte_mkwrite(pte_mkdirty(entry))":
+        // the VMA's flags are read here, before pte_offset_map_lock(). mprotect cannot change them meanwhile
+        // only because the fault holds the VMA lock or mmap_lock (fault-ignore-vma-lock drops that).
+        bool writable = vmf.Vma.IsWritable;
+        await cur.MaybePreempted().ConfigureAwait(false); // preemptible until pte_offset_map_lock() spins on the PTL
         await cur.PteLock(mm, vmf.Vpn);
         FaultEntry.VmaUse(cur, vmf.Vma);
         if (!k.Knobs.FaultSkipPteRecheck && !mm.GetPte(vmf.Vpn).IsNone)
@@ -37,7 +42,7 @@ public static class AnonFault
             return VmFault.None;
         }
         k.FolioAddRmap(folio); // folio_add_new_anon_rmap
-        mm.SetPte(vmf.Vpn, new Pte { Present = true, Pfn = folio.Pfn, Write = vmf.Vma.IsWritable, Dirty = true, Young = true }, cur.ActorId);
+        mm.SetPte(vmf.Vpn, new Pte { Present = true, Pfn = folio.Pfn, Write = writable, Dirty = writable, Young = true }, cur.ActorId);
         cur.PteUnlock(mm, vmf.Vpn);
         return VmFault.None;
     }

@@ -32,22 +32,23 @@ public static class FaultEntry
             // Knob fault-ignore-vma-lock: the VMA is used with no reference; munmap will not wait for us.
             if (!vma.Contains(vpn))
             {
-                if (refHeld) cpu.VmaEndRead(vma);
+                if (refHeld) await cpu.VmaEndReadWake(vma).ConfigureAwait(false);
                 break;
             }
-            if (write && !vma.IsWritable) // access_error()
+            if (write && !vma.IsWritable) // access_error() -> bad_area_access_error(): SEGV_ACCERR
             {
+                Signal(cpu, vpn, write, AccessOutcome.SegvAccErr, "access_error (VMA lock)");
                 if (refHeld) cpu.VmaEndRead(vma);
                 cpu.End("fault", "SIGSEGV (access_error)");
-                return AccessOutcome.SigSegv;
+                return AccessOutcome.SegvAccErr;
             }
             vmf.Init(vma, vpn, write, vmaLock: true, refHeld, tried: false);
             var fault = await HandleMmFault(cpu, vmf).ConfigureAwait(false);
-            if ((fault & (VmFault.Retry | VmFault.Completed)) == 0 && vmf.VmaRefHeld) cpu.VmaEndRead(vma);
+            if ((fault & (VmFault.Retry | VmFault.Completed)) == 0 && vmf.VmaRefHeld) await cpu.VmaEndReadWake(vma).ConfigureAwait(false);
             if ((fault & VmFault.Retry) == 0)
             {
                 cpu.End("fault", fault.ToString());
-                return Outcome(fault);
+                return Outcome(cpu, vmf, fault);
             }
             k.Retries++;
             break; // VM_FAULT_RETRY: the handler dropped the VMA lock; redo under mmap_lock
@@ -62,9 +63,12 @@ public static class FaultEntry
             var vma = mm.FindVma(vpn);
             if (vma is null || (write && !vma.IsWritable))
             {
+                // bad_area_nosemaphore() (no VMA): SEGV_MAPERR; bad_area_access_error(): SEGV_ACCERR. Decided under mmap_lock.
+                var sig = vma is null ? AccessOutcome.SegvMapErr : AccessOutcome.SegvAccErr;
+                Signal(cpu, vpn, write, sig, vma is null ? "lock_mm_and_find_vma: no VMA" : "access_error");
                 cpu.Unlock(mm.MmapLock);
                 cpu.End("fault", "SIGSEGV");
-                return AccessOutcome.SigSegv;
+                return sig;
             }
             vmf.Init(vma, vpn, write, vmaLock: false, refHeld: false, tried);
             var fault = await HandleMmFault(cpu, vmf).ConfigureAwait(false);
@@ -86,16 +90,47 @@ public static class FaultEntry
                 cpu.Spin();
                 continue;
             }
-            cpu.Unlock(mm.MmapLock);
+            await cpu.UnlockWake(mm.MmapLock).ConfigureAwait(false); // mmap_read_unlock: a woken munmap may run before the access is retried
             cpu.End("fault", fault.ToString());
-            return Outcome(fault);
+            return Outcome(cpu, vmf, fault);
         }
     }
 
-    private static AccessOutcome Outcome(VmFault f) =>
-        (f & VmFault.SigSegv) != 0 ? AccessOutcome.SigSegv
-        : (f & (VmFault.SigBus | VmFault.Oom | VmFault.HwPoison)) != 0 ? AccessOutcome.SigBus
-        : AccessOutcome.Done;
+    /// <summary>
+    /// The done: label of do_user_addr_fault(): no VM_FAULT_ERROR bit returns to user space (the access is
+    /// retried); VM_FAULT_OOM runs pagefault_out_of_memory() and also retries; else mm_fault_error():
+    /// SIGBUS/HWPOISON -&gt; do_sigbus() (BUS_ADRERR, or BUS_MCEERR_AR), SIGSEGV -&gt; bad_area_nosemaphore() (SEGV_MAPERR).
+    /// </summary>
+    private static AccessOutcome Outcome(CpuActor cpu, Vmf vmf, VmFault f)
+    {
+        if ((f & VmFault.Error) == 0 || (f & VmFault.Oom) != 0) return AccessOutcome.Done;
+        var sig = (f & VmFault.HwPoison) != 0 ? AccessOutcome.BusMceErr
+            : (f & VmFault.SigBus) != 0 ? AccessOutcome.BusAdrErr
+            : AccessOutcome.SegvMapErr;
+        Signal(cpu, vmf.Vpn, vmf.Write, sig, vmf.ErrorSource);
+        return sig;
+    }
+
+    /// <summary>
+    /// A signal decision, reported to the unexpected-signal oracle with the kernel code that took it
+    /// (<paramref name="source"/>; null: a VM_FAULT error bit that no v7.0 source produced).
+    /// </summary>
+    public static void Signal(CpuActor cpu, int vpn, bool write, AccessOutcome sig, string? source)
+    {
+        cpu.K.Emit(new KernelEvent(EventKind.Signal, cpu.ActorId, null, vpn, cpu.Mm, write, source, (int)sig));
+        cpu.Event("signal", $"{sig} at {vpn:x}: {source ?? "no source"}");
+    }
+
+    /// <summary>
+    /// Records which hook (or core function) returned a VM_FAULT error first: the signal's source in reports and for
+    /// the unexpected-signal oracle. Allocates only on an error.
+    /// </summary>
+    public static VmFault NoteError(Vmf vmf, VmFault ret, string hook)
+    {
+        if ((ret & VmFault.Error) != 0 && vmf.ErrorSource is null)
+            vmf.ErrorSource = vmf.Vma.Ops is { } ops ? $"{hook} ({ops.Name})" : hook;
+        return ret;
+    }
 
     /// <summary>handle_mm_fault() -> __handle_mm_fault() -> handle_pte_fault() (PTE level only: no THP).</summary>
     public static ValueTask<VmFault> HandleMmFault(KernelActor cur, Vmf vmf) => HandlePteFault(cur, vmf);

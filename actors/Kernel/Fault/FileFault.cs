@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using StressVm.Runtime;
 
 namespace StressVm.Kernel;
 
@@ -20,6 +21,7 @@ public static class FileFault
             // No ->fault (a VM_PFNMAP VMA populated at mmap): a missing PTE is SIGBUS, else someone raced us.
             await cur.PteLock(mm, vmf.Vpn);
             var r = mm.GetPte(vmf.Vpn).IsNone ? VmFault.SigBus : VmFault.NoPage;
+            FaultEntry.NoteError(vmf, r, "do_fault: no ->fault, pte_none");
             cur.PteUnlock(mm, vmf.Vpn);
             return r;
         }
@@ -44,13 +46,14 @@ public static class FileFault
         if ((ret & Stop) != 0) return ret;
         ret |= await FinishFault(cur, vmf).ConfigureAwait(false);
         var folio = vmf.Page!;
-        cur.FolioUnlock(folio);
+        await cur.FolioUnlockWake(folio).ConfigureAwait(false);
         if ((ret & Stop) != 0) cur.K.FolioPut(folio, cur.ActorId);
         return ret;
     }
 
     /// <summary>do_fault_around(): the window clamped to the VMA and to one PTE table.</summary>
-    public static ValueTask<VmFault> DoFaultAround(KernelActor cur, Vmf vmf)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<VmFault> DoFaultAround(KernelActor cur, Vmf vmf)
     {
         const int FaultAroundPages = 16;
         var vma = vmf.Vma;
@@ -58,8 +61,16 @@ public static class FileFault
         int tableBase = vmf.Vpn - vmf.Vpn % PageTable.PtrsPerPte;
         start = Math.Max(start, tableBase);
         int end = Math.Min(Math.Min(vma.End, start + FaultAroundPages), tableBase + PageTable.PtrsPerPte);
-        return vma.Ops!.MapPages(cur, vmf, start, end);
+        var ret = await vma.Ops!.MapPages(cur, vmf, start, end).ConfigureAwait(false);
+        await HookReturned(cur);
+        return FaultEntry.NoteError(vmf, ret, "->map_pages");
     }
+
+    /// <summary>
+    /// The return from a vm_ops hook: the task may be preempted there (no spinlock is held), so it is a
+    /// scheduling point, whatever the driver did just before returning (dropped a mutex, woke a worker).
+    /// </summary>
+    public static AskAwaitable<CondResched> HookReturned(KernelActor cur) => cur.CondResched();
 
     /// <summary>do_shared_fault(): -&gt;fault, -&gt;page_mkwrite, finish_fault (writable+dirty), fault_dirty_shared_page.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -74,7 +85,7 @@ public static class FileFault
         var folio = vmf.Page!;
         if (ops.HasPageMkwrite)
         {
-            cur.FolioUnlock(folio);
+            await cur.FolioUnlockWake(folio).ConfigureAwait(false);
             var tmp = await DoPageMkwrite(cur, vmf, folio).ConfigureAwait(false);
             if (tmp == VmFault.None || (tmp & (VmFault.Error | VmFault.NoPage)) != 0)
             {
@@ -92,12 +103,12 @@ public static class FileFault
         bool unlocked = ops.HasPageMkwrite && k.Knobs.MkwriteUnlockBeforeDirty;
         if ((ret & Stop) != 0)
         {
-            if (!unlocked) cur.FolioUnlock(folio);
+            if (!unlocked) await cur.FolioUnlockWake(folio).ConfigureAwait(false);
             k.FolioPut(folio, cur.ActorId);
             return ret;
         }
         if (unlocked) await cur.FolioLock(folio);
-        ret |= FaultDirtySharedPage(cur, vmf);
+        ret |= await FaultDirtySharedPage(cur, vmf).ConfigureAwait(false);
         return ret;
     }
 
@@ -108,6 +119,8 @@ public static class FileFault
         cur.Begin("->fault", vmf.Vma.Ops!.Name);
         var ret = await vmf.Vma.Ops!.Fault(cur, vmf).ConfigureAwait(false);
         cur.End("->fault", cur.Tracing ? ret.ToString() : null);
+        await HookReturned(cur);
+        FaultEntry.NoteError(vmf, ret, "->fault");
         if ((ret & (VmFault.Error | VmFault.NoPage | VmFault.Retry)) != 0) return ret;
         var folio = vmf.Page ?? throw new InvalidOperationException($"{vmf.Vma.Ops.Name}: ->fault returned no page");
         if ((ret & VmFault.Locked) == 0) await cur.FolioLock(folio);
@@ -155,6 +168,8 @@ public static class FileFault
         cur.Begin("page_mkwrite", vmf.Vma.Ops!.Name);
         var ret = await vmf.Vma.Ops!.PageMkwrite(cur, vmf).ConfigureAwait(false);
         cur.End("page_mkwrite", cur.Tracing ? ret.ToString() : null);
+        await HookReturned(cur);
+        FaultEntry.NoteError(vmf, ret, "->page_mkwrite");
         vmf.Mkwrite = false;
         if ((ret & (VmFault.Error | VmFault.NoPage)) != 0) return ret;
         if ((ret & VmFault.Locked) == 0)
@@ -162,7 +177,7 @@ public static class FileFault
             await cur.FolioLock(folio);
             if (folio.Mapping is null)
             {
-                cur.FolioUnlock(folio);
+                await cur.FolioUnlockWake(folio).ConfigureAwait(false);
                 return VmFault.None; // retry
             }
             ret |= VmFault.Locked;
@@ -173,10 +188,15 @@ public static class FileFault
     }
 
     /// <summary>fault_dirty_shared_page(): folio_mark_dirty, then folio_unlock (balance_dirty_pages not modelled).</summary>
-    public static VmFault FaultDirtySharedPage(KernelActor cur, Vmf vmf)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<VmFault> FaultDirtySharedPage(KernelActor cur, Vmf vmf)
     {
         var folio = vmf.Page!;
         cur.K.FolioMarkDirty(folio);
+        // The fault's last sleeping-lock release before the return to user space: the woken waiter (a writeback
+        // or fb_defio worker) is granted the lock but the retried access comes first. Both are a few
+        // nanoseconds against a wake-up's microseconds, and a point here lets a priority scheduler (PCT) run a
+        // re-queued worker between every write fault and its retry: a false livelock.
         cur.FolioUnlock(folio);
         return VmFault.None;
     }

@@ -17,5 +17,8 @@ public enum VmFault
     Error = Oom | SigBus | SigSegv | HwPoison,
 }
 
-/// <summary>How a user access ended: done, or a signal.</summary>
-public enum AccessOutcome : byte { Done, SigSegv, SigBus, Livelock }
+/// <summary>
+/// How a user access ended: done, or the signal and si_code do_user_addr_fault() delivers (arch/x86/mm/fault.c:
+/// bad_area_nosemaphore SEGV_MAPERR, bad_area_access_error SEGV_ACCERR, do_sigbus BUS_ADRERR / BUS_MCEERR_AR).
+/// </summary>
+public enum AccessOutcome : byte { Done, SegvMapErr, SegvAccErr, BusAdrErr, BusMceErr, Livelock }

@@ -20,6 +20,8 @@ public sealed class Vmf
     public bool OrigPteValid;
     /// <summary>vmf->page.</summary>
     public Frame? Page;
+    /// <summary>The hook or core function that returned the first VM_FAULT error bit (the signal's source).</summary>
+    public string? ErrorSource;
 
     public MmStruct Mm => Vma.Mm;
     public int Pgoff => Vma.PgoffOf(Vpn);
@@ -36,5 +38,6 @@ public sealed class Vmf
         OrigPte = default;
         OrigPteValid = false;
         Page = null;
+        ErrorSource = null;
     }
 }

@@ -54,6 +54,8 @@ public static class WpFault
             cur.Begin("pfn_mkwrite", ops.Name);
             ret = await ops.PfnMkwrite(cur, vmf).ConfigureAwait(false);
             cur.End("pfn_mkwrite", cur.Tracing ? ret.ToString() : null);
+            await FileFault.HookReturned(cur);
+            FaultEntry.NoteError(vmf, ret, "->pfn_mkwrite");
             if ((ret & (VmFault.Error | VmFault.NoPage)) != 0) return ret;
             return await FinishMkwriteFault(cur, vmf, null).ConfigureAwait(false);
         }
@@ -97,7 +99,7 @@ public static class WpFault
             tmp = await FinishMkwriteFault(cur, vmf, folio).ConfigureAwait(false);
             if ((tmp & (VmFault.Error | VmFault.NoPage)) != 0)
             {
-                if (!unlocked) cur.FolioUnlock(folio);
+                if (!unlocked) await cur.FolioUnlockWake(folio).ConfigureAwait(false);
                 k.FolioPut(folio, cur.ActorId);
                 return tmp;
             }
@@ -108,7 +110,7 @@ public static class WpFault
             WpPageReuse(cur, vmf, folio);
             await cur.FolioLock(folio);
         }
-        var ret = FileFault.FaultDirtySharedPage(cur, vmf);
+        var ret = await FileFault.FaultDirtySharedPage(cur, vmf).ConfigureAwait(false);
         k.FolioPut(folio, cur.ActorId);
         return ret;
     }

@@ -24,6 +24,9 @@ public sealed class LockOwner : Actor
 
     public void ClearOwned() => _locks.Clear();
 
+    /// <summary>Which of <paramref name="waiters"/> queued waiters gets a released sleeping lock: a recorded choice.</summary>
+    internal int ChooseWaiter(int waiters) => Choose(waiters);
+
     private void OnRequest(LockRequest req)
     {
         var sender = Sender;

@@ -9,14 +9,16 @@ namespace StressVm.Kernel;
 /// </summary>
 public static class MadviseSyscall
 {
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public static async ValueTask Dontneed(KernelActor cur, MmStruct mm, int start, int end)
+    /// <summary>Returns 0, -EINVAL (a VM_PFNMAP VMA) or -ENOMEM (part of the range is unmapped: madvise_walk_vmas).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<int> Dontneed(KernelActor cur, MmStruct mm, int start, int end)
     {
         var k = cur.K;
         var zap = cur.Zap;
         zap.Begin(k, mm, start, end, "madvise(MADV_DONTNEED)");
         cur.Begin("madvise", $"DONTNEED [{start:x}-{end:x})");
         var tlb = cur.Gather;
+        bool unmapped = !mm.FullyMapped(start, end); // read at entry: the result names the range as the call found it
         MmuGatherOps.TlbGatherMmu(tlb, mm); // madvise_init_tlb
         // try_vma_read_lock() -> lock_vma_under_rcu(mm, start)
         Vma? locked = null;
@@ -41,7 +43,7 @@ public static class MadviseSyscall
         {
             einval = (locked.Flags & VmFlags.PfnMap) != 0;
             if (!einval) await ZapPteRange.UnmapSingleVma(cur, tlb, locked, start, end).ConfigureAwait(false);
-            cur.VmaEndRead(locked);
+            await cur.VmaEndReadWake(locked).ConfigureAwait(false);
         }
         else
         {
@@ -59,8 +61,9 @@ public static class MadviseSyscall
         // The VMA-lock path dropped its lock in madvise_walk_vmas(), before the flush; do_madvise() flushes and
         // frees (madvise_finish_tlb) before madvise_unlock() drops mmap_lock.
         await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
-        if (locked is null) cur.Unlock(mm.MmapLock);
+        if (locked is null) await cur.UnlockWake(mm.MmapLock).ConfigureAwait(false);
         cur.End("madvise");
         if (!einval) k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap)); // no promise on -EINVAL
+        return einval ? -Errnos.EINVAL : unmapped ? -Errnos.ENOMEM : 0;
     }
 }

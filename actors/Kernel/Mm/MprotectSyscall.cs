@@ -8,13 +8,15 @@ namespace StressVm.Kernel;
 /// </summary>
 public static class MprotectSyscall
 {
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public static async ValueTask Mprotect(KernelActor cur, MmStruct mm, int start, int end, bool write)
+    /// <summary>Returns 0, or -ENOMEM when part of the range is unmapped (do_mprotect_pkey, checked under mmap_lock).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<int> Mprotect(KernelActor cur, MmStruct mm, int start, int end, bool write)
     {
         var k = cur.K;
         cur.Begin("mprotect", $"[{start:x}-{end:x}) {(write ? "RW" : "RO")}");
         await cur.Lock(mm.MmapLock, LockMode.Write);
         mm.MmLockSeq++;
+        int ret = mm.FullyMapped(start, end) ? 0 : -Errnos.ENOMEM;
         var vmas = cur.ScratchVmas;
         vmas.Clear();
         foreach (var v in mm.Vmas)
@@ -50,8 +52,9 @@ public static class MprotectSyscall
         }
         await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
         mm.MmLockSeq++; // mmap_write_unlock -> vma_end_write_all
-        cur.Unlock(mm.MmapLock);
+        await cur.UnlockWake(mm.MmapLock).ConfigureAwait(false);
         if (!write) foreach (var v in vmas) v.ReadOnlyCommitted = true;
         cur.End("mprotect");
+        return ret;
     }
 }

@@ -8,16 +8,18 @@ namespace StressVm.Kernel;
 /// </summary>
 public static class MsyncSyscall
 {
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public static async ValueTask Msync(KernelActor cur, MmStruct mm, int start, int end)
+    /// <summary>Returns 0, or -ENOMEM when part of the range is unmapped (msync's unmapped_error).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<int> Msync(KernelActor cur, MmStruct mm, int start, int end)
     {
         cur.Begin("msync", $"[{start:x}-{end:x})");
         var vmas = cur.ScratchVmas;
         vmas.Clear();
         await cur.Lock(mm.MmapLock, LockMode.Read);
+        int ret = mm.FullyMapped(start, end) ? 0 : -Errnos.ENOMEM;
         foreach (var v in mm.Vmas)
             if (v.Start < end && v.End > start && v.IsShared && v.Mapping is not null) vmas.Add(v);
-        cur.Unlock(mm.MmapLock); // get_file(); mmap_read_unlock(); vfs_fsync_range()
+        await cur.UnlockWake(mm.MmapLock).ConfigureAwait(false); // get_file(); mmap_read_unlock(); vfs_fsync_range()
         for (int i = 0; i < vmas.Count; i++)
         {
             var v = vmas[i];
@@ -25,5 +27,6 @@ public static class MsyncSyscall
             await WritebackOps.WriteRange(cur, v.Mapping!, WalkKind.FolioMkclean, from, to).ConfigureAwait(false);
         }
         cur.End("msync");
+        return ret;
     }
 }

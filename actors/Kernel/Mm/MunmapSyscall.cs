@@ -9,8 +9,9 @@ namespace StressVm.Kernel;
 /// </summary>
 public static class MunmapSyscall
 {
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public static async ValueTask VmMunmap(KernelActor cur, MmStruct mm, int start, int end)
+    /// <summary>Returns 0, or -EINVAL when a driver's may_split refused.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<int> VmMunmap(KernelActor cur, MmStruct mm, int start, int end)
     {
         var k = cur.K;
         var zap = cur.Zap;
@@ -24,7 +25,7 @@ public static class MunmapSyscall
             mm.MmLockSeq++; // mmap_write_unlock -> vma_end_write_all
             cur.Unlock(mm.MmapLock);
             cur.End("munmap", "EINVAL (may_split)");
-            return;
+            return -Errnos.EINVAL;
         }
         var vmas = cur.ScratchVmas;
         vmas.Clear();
@@ -38,7 +39,7 @@ public static class MunmapSyscall
         foreach (var v in vmas) mm.Vmas.Remove(v); // vma_iter_clear_gfp: invisible to lookups
         // vms_complete_munmap_vmas(): mmap_write_downgrade ends every VMA write lock (vma_end_write_all).
         mm.MmLockSeq++;
-        mm.MmapLock.Downgrade(cur.ActorId);
+        await cur.DowngradeWake(mm.MmapLock).ConfigureAwait(false);
         // unmap_region()
         var tlb = cur.Gather;
         MmuGatherOps.TlbGatherMmu(tlb, mm);
@@ -49,7 +50,7 @@ public static class MunmapSyscall
             if (v.Mapping is null) continue;
             await cur.Lock(v.Mapping.IMmapRwsem, LockMode.Write);
             v.Mapping.IMmap.Remove(v);
-            cur.Unlock(v.Mapping.IMmapRwsem);
+            await cur.UnlockWake(v.Mapping.IMmapRwsem).ConfigureAwait(false);
         }
         await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
         foreach (var v in vmas) // remove_vma(): ->close, vm_area_free
@@ -57,8 +58,9 @@ public static class MunmapSyscall
             v.Ops?.Close(cur, v);
             v.Freed = true;
         }
-        cur.Unlock(mm.MmapLock); // mmap_read_unlock
+        await cur.UnlockWake(mm.MmapLock).ConfigureAwait(false); // mmap_read_unlock
         cur.End("munmap");
-        k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap));
+        k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap, Flag: true));
+        return 0;
     }
 }

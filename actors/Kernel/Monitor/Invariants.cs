@@ -11,7 +11,13 @@ public static class Invariants
     public const string KernelWarn = "kernel-warn";
     public const string Deadlock = "deadlock";
     public const string Livelock = "livelock";
+    /// <summary>A signal no rule of do_user_addr_fault()/mm_fault_error() gives (or the wrong si_code).</summary>
+    public const string UnexpectedSignal = "unexpected-signal";
+    /// <summary>After munmap/madvise returned, a PTE or a successful access outside every VMA.</summary>
+    public const string OutsideVma = "outside-vma";
+    /// <summary>A scenario's outcomes/forbid clause does not hold for a schedule's final outcome vector.</summary>
+    public const string UnexpectedOutcome = "unexpected-outcome";
 
     public static readonly IReadOnlyList<string> All =
-        [UseAfterFree, LostWrite, WriteToReadonly, StaleWritableTlb, Refcount, KernelWarn, Deadlock, Livelock];
+        [UseAfterFree, LostWrite, WriteToReadonly, StaleWritableTlb, Refcount, KernelWarn, Deadlock, Livelock, UnexpectedSignal, OutsideVma, UnexpectedOutcome];
 }

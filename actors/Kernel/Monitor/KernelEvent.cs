@@ -19,7 +19,9 @@ public enum EventKind : byte
     Warn,
     /// <summary>A fault was retried past the bound (Detail).</summary>
     Livelock,
+    /// <summary>A user access gets a signal (Code: <see cref="AccessOutcome"/>; Object: the mm; Flag: a store; Detail: the deciding code).</summary>
+    Signal,
 }
 
 /// <summary>One event; small and allocation-free except for the optional detail.</summary>
-public readonly record struct KernelEvent(EventKind Kind, int Actor, Frame? Frame, int Vpn, object? Object = null, bool Flag = false, string? Detail = null);
+public readonly record struct KernelEvent(EventKind Kind, int Actor, Frame? Frame, int Vpn, object? Object = null, bool Flag = false, string? Detail = null, int Code = 0);

@@ -10,10 +10,19 @@ namespace StressVm.Kernel;
 public sealed class KernelMonitor : ISafetyMonitor
 {
     private readonly KernelState _k;
+    private readonly OutsideVmaChecker _outside;
 
-    public KernelMonitor(KernelState k) => _k = k;
+    public KernelMonitor(KernelState k)
+    {
+        _k = k;
+        _outside = new OutsideVmaChecker(k);
+    }
 
-    public void Reset() => _k.ClearEvents();
+    public void Reset()
+    {
+        _k.ClearEvents();
+        _outside.Reset();
+    }
 
     public Violation? AfterStep(ActorSystem system, int step, int actor)
     {
@@ -42,6 +51,7 @@ public sealed class KernelMonitor : ISafetyMonitor
                 string what = $"{(e.Flag ? "store" : "load")} at {e.Vpn:x} through {(e.Detail is null ? "a page walk" : "a TLB entry")}";
                 if (f.Freed)
                     return V(Invariants.UseAfterFree, step, who, $"{who}: {what} reached freed frame {f}");
+                if (_outside.CheckAccess(e) is { } outside) return V(Invariants.OutsideVma, step, who, $"{who}: {what} {outside}");
                 if (!e.Flag) return null;
                 if (f.Kind == FrameKind.Zero)
                     return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote the shared zero page");
@@ -55,6 +65,7 @@ public sealed class KernelMonitor : ISafetyMonitor
             case EventKind.PteInstalled:
                 if (e.Frame!.Freed)
                     return V(Invariants.UseAfterFree, step, who, $"{who}: PTE at {e.Vpn:x} installed for freed frame {e.Frame}");
+                if (_outside.CheckInstall(e) is { } stray) return V(Invariants.OutsideVma, step, who, $"{who}: {stray}");
                 return null;
             case EventKind.FrameFreed:
                 if (e.Frame!.PteMaps > 0)
@@ -71,7 +82,11 @@ public sealed class KernelMonitor : ISafetyMonitor
             case EventKind.WalkDone:
                 return CheckWalk(sys, step, who, (WalkRecord)e.Object!);
             case EventKind.ZapDone:
-                return CheckZap(sys, step, who, (ZapRecord)e.Object!);
+                if (_outside.CheckZapDone((ZapRecord)e.Object!, munmap: e.Flag) is { } left)
+                    return V(Invariants.OutsideVma, step, who, $"{who}: {left}");
+                return CheckZap(sys, step, who, (ZapRecord)e.Object!, munmap: e.Flag);
+            case EventKind.Signal:
+                return SignalChecker.Check(e) is { } why ? V(Invariants.UnexpectedSignal, step, who, $"{who}: {why}") : null;
             case EventKind.Warn:
                 return V(Invariants.KernelWarn, step, who, $"{who}: {e.Detail}{(e.Frame is null ? "" : $" (frame {e.Frame})")}");
             case EventKind.Livelock:
@@ -112,9 +127,11 @@ public sealed class KernelMonitor : ISafetyMonitor
 
     /// <summary>
     /// When munmap/madvise returns, no CPU may still hold a writable translation into the range that was
-    /// cached before the call began and no longer matches a PTE.
+    /// cached before the call began and no longer matches a PTE. A page of a madvise range that no VMA covers
+    /// when it returns was not madvise's to zap (madvise_walk_vmas skips the hole, -ENOMEM): the munmap that
+    /// removed its VMA flushes it before it returns itself.
     /// </summary>
-    private static Violation? CheckZap(ActorSystem sys, int step, string who, ZapRecord z)
+    private static Violation? CheckZap(ActorSystem sys, int step, string who, ZapRecord z, bool munmap)
     {
         var mm = z.Mm;
         foreach (var cpu in mm.Cpus)
@@ -124,6 +141,7 @@ public sealed class KernelMonitor : ISafetyMonitor
             {
                 ref var t = ref tlb[i];
                 if (t.Vpn < z.Start || t.Vpn >= z.End || !t.Write || !t.Dirty || t.FilledAt >= z.StartedAt) continue;
+                if (!munmap && mm.FindVma(t.Vpn) is null) continue;
                 var now = mm.GetPte(t.Vpn);
                 if (now.Present && now.Id == t.PteId) continue;
                 return V(Invariants.StaleWritableTlb, step, who,

@@ -40,6 +40,7 @@ public sealed class KernelState
     public long Clock;
     /// <summary>Last value stored: every store writes a fresh one.</summary>
     public long StoreSeq;
+    private readonly List<string?> _storeLabels = new();
 
     // Counters for reports.
     public long Faults, Retries, Flushes, Ipis;
@@ -62,6 +63,7 @@ public sealed class KernelState
         PteGeneration = 0;
         Clock = 0;
         StoreSeq = 0;
+        _storeLabels.Clear();
         Faults = Retries = Flushes = Ipis = 0;
         ClearEvents();
         var zero = AllocFrame(FrameKind.Zero);
@@ -79,6 +81,19 @@ public sealed class KernelState
         f.PageLock.Name = $"page_lock(pfn {f.Pfn})";
         return f;
     }
+
+    /// <summary>A fresh value for a user store by the instruction <paramref name="label"/> ("cpu0.1").</summary>
+    public long NewStoreValue(string label)
+    {
+        long v = ++StoreSeq;
+        while (_storeLabels.Count < v - 1) _storeLabels.Add(null); // values kernel code took with ++StoreSeq
+        _storeLabels.Add(label);
+        return v;
+    }
+
+    /// <summary>Who wrote <paramref name="value"/>: "0" (never written), the storing instruction, or "kernel" (write(2), a perf record).</summary>
+    public string StoreLabel(long value) =>
+        value == 0 ? "0" : value <= _storeLabels.Count && _storeLabels[(int)value - 1] is { } l ? l : "kernel";
 
     public void Emit(in KernelEvent e)
     {

@@ -51,6 +51,14 @@ public sealed class MmStruct
         return null;
     }
 
+    /// <summary>True when VMAs cover every page of [start, end): else madvise, mprotect and msync return -ENOMEM.</summary>
+    public bool FullyMapped(int start, int end)
+    {
+        for (int vpn = start; vpn < end; vpn++)
+            if (FindVma(vpn) is null) return false;
+        return true;
+    }
+
     public void InsertVma(Vma vma)
     {
         int i = 0;

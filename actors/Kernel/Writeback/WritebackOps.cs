@@ -38,7 +38,7 @@ public static class WritebackOps
             written = true;
             cur.Event("write", page.ToString());
         }
-        if (pageLock) cur.FolioUnlock(page);
+        if (pageLock) await cur.FolioUnlockWake(page).ConfigureAwait(false);
         return written;
     }
 
@@ -62,7 +62,7 @@ public static class WritebackOps
                 cleaned = 0;
                 foreach (var vma in mapping.IMmap)
                     cleaned += await Rmap.PfnMkcleanRange(cur, page.Pfn, 1, page.Index, vma).ConfigureAwait(false);
-                cur.Unlock(mapping.IMmapRwsem);
+                await cur.UnlockWake(mapping.IMmapRwsem).ConfigureAwait(false);
                 Rmap.Done(cur, cleaned);
                 break;
         }
