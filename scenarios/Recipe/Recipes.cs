@@ -19,12 +19,9 @@ public static class Recipes
         var settings = new List<RecipeSetting>();
         var scenarioOnly = spec.Knobs();
         var effective = spec.Knobs(null, s.KnobOverrides, s.SettingOverrides);
-        foreach (var name in KernelKnobs.Names)
-            if (effective.Get(name) != scenarioOnly.Get(name))
-                settings.Add(new RecipeSetting($"{KernelKnobs.BugsPath}.{name}", effective.Get(name) ? "true" : "false"));
-        foreach (var name in KernelKnobs.SettingNames)
-            if (effective.GetSetting(name) != scenarioOnly.GetSetting(name))
-                settings.Add(new RecipeSetting($"{KernelKnobs.SettingsPath}.{name}", effective.GetSetting(name)));
+        foreach (var knob in KernelKnobs.All) // bug knobs and settings, one table
+            if (knob.Format(effective) != knob.Format(scenarioOnly))
+                settings.Add(new RecipeSetting(knob.Path, knob.Format(effective)));
         var d = RunDefaults.Value;
         if (s.MaxSteps != d.MaxSteps)
             settings.Add(new RecipeSetting(MaxStepsPath, s.MaxSteps.ToString(CultureInfo.InvariantCulture)));
