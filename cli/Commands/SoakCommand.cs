@@ -107,7 +107,7 @@ public static class SoakCommand
                 Console.Error.WriteLine($"stressvm soak report: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            Console.Out.Write(parse.GetValue(json) ? report.ToJson() + "\n" : report.ToText());
+            parse.InvocationConfiguration.Output.Write(parse.GetValue(json) ? report.ToJson() + "\n" : report.ToText());
             return report.Failures.Count > 0 ? CliApp.ExitBugFound : CliApp.ExitOk;
         });
         return cmd;
