@@ -27,13 +27,14 @@ public static class ReplayCommand
         var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default 10000)" };
         var pctSteps = new Option<int?>("--pct-steps") { Description = "PCT's expected run length k the seed was run with (default: the scenario's pilot-run length, as run and soak use)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var html = new Option<string?>("--html") { Description = "Also write the replay as one self-contained HTML file: a column per actor, spans and lock holds as bars, the violating step highlighted, details on hover" };
         var cmd = new Command("replay",
             "Replay one seed (with the strategy options it was run with) or a schedule file, with tracing on: print the interleaving " +
             "as one column per actor, time down the page, with spans and events, then the verdict and the fingerprint. The output " +
             "is identical on every replay. --trace-out writes the trace for Jaeger's UI; --otlp-endpoint sends it to a collector. " +
             "Exit code 1 when the run violates an invariant, 0 when not, 2 when the schedule does not fit the scenario.");
         cmd.Arguments.Add(scenario);
-        foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, pctSteps, maxSteps, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, pctSteps, maxSteps, json, html }) cmd.Options.Add(o);
         ConfigOptions.AddTo(cmd);
         var tel = new TelemetryCliOptions();
         tel.AddTo(cmd);
@@ -73,7 +74,7 @@ public static class ReplayCommand
                 var settings = ConfigOptions.LoadSettingsOrFail(parse, out code);
                 if (settings is null) return code;
                 return TelemetryFromConfig.WithSession(tel, parse, settings, replay: true, "replay",
-                    session => Replay(spec, s, sd!.Value, sched, parse.GetValue(json), session, tel.TraceOutPath(parse), file));
+                    session => Replay(spec, s, sd!.Value, sched, parse.GetValue(json), session, tel.TraceOutPath(parse), file, parse.GetValue(html)));
             }
             catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException or FormatException)
             {
@@ -85,7 +86,7 @@ public static class ReplayCommand
     }
 
     private static int Replay(ScenarioSpec spec, Scenarios.RunSettings s, ulong seed, Schedule? sched, bool json,
-        Telemetry.TelemetrySession session, string? traceOut, string? scheduleFile)
+        Telemetry.TelemetrySession session, string? traceOut, string? scheduleFile, string? htmlFile = null)
     {
         var model = ScenarioRunner.BuildModel(spec, s, recordTrace: true);
         // A minimized schedule may also leave program operations out: apply them as the minimizer did.
@@ -97,6 +98,14 @@ public static class ReplayCommand
         var r = Explorer.RunOne(model, strategy, seed);
         var trace = model.System.Trace;
         string? finding = ScenarioRunner.FindingName(r);
+        if (htmlFile is not null)
+        {
+            string page = Html.ReplayHtml.Render($"{spec.Name}: {r.Outcome}{(finding is null ? "" : $" ({finding})")}",
+                $"seed {seed}, strategy {strategy.Name}, knobs {model.Knobs}, {r.Steps} steps, fingerprint {r.Fingerprint:x16}",
+                r, trace, model.System.RecordedSchedule(), model.System.NameOf);
+            File.WriteAllText(htmlFile, page);
+            if (!json) Console.Error.WriteLine($"stressvm replay: wrote {htmlFile}");
+        }
         if (json) WriteJson(spec, model, strategy, r, finding);
         else WriteColumns(spec, model, strategy, r, finding);
         string command = scheduleFile is not null

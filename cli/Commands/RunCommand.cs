@@ -86,6 +86,8 @@ public static class RunCommand
         var traced = new TracedRerun(spec, s, strategy, session, traceOut);
         var findings = new SortedDictionary<string, Finding>(StringComparer.Ordinal);
         var fingerprints = new HashSet<ulong>();
+        var coverage = new CoverageTracker();
+        model.System.Observer = coverage.Log;
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal); // ISimulationModel.AddCounters, summed
         long steps = 0;
         int errors = 0;
@@ -98,6 +100,7 @@ public static class RunCommand
             if ((i & 1023) == 0) progress.Tick(i, sw.Elapsed, findings.Count);
             ulong seed = s.FirstSeed + (ulong)i;
             var r = Explorer.RunOne(model, strategy, seed);
+            coverage.AfterRun();
             model.AddCounters(counters);
             traced.Offer(r);
             steps += r.Steps;
@@ -141,6 +144,9 @@ public static class RunCommand
             w.WriteNumber("firstSeed", s.FirstSeed);
             w.WriteNumber("schedules", ran);
             w.WriteNumber("distinctFingerprints", fingerprints.Count);
+            w.WriteNumber("classes", coverage.Classes);
+            w.WriteNumber("conflictingPairs", coverage.PairsSeen);
+            w.WriteNumber("conflictingPairsBothOrders", coverage.PairsBothOrders);
             w.WriteNumber("steps", steps);
             w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
             w.WriteNumber("internalErrors", errors);
@@ -172,6 +178,7 @@ public static class RunCommand
             Console.WriteLine($"knobs       {model.Knobs}");
             Console.WriteLine($"strategy    {strategy.Name}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)Math.Max(ran, 1) - 1}");
             Console.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
+            Console.WriteLine($"coverage    {coverage}");
             Console.WriteLine($"speed       {perSecond:0} schedules/s");
             if (errors > 0) Console.WriteLine($"model errors {errors}; first: {firstError}");
             if (counters.Count > 0)
