@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(MinimizeCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(Commands.ConformCommand.Create());
         return root;
     }
 

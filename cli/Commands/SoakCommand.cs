@@ -92,7 +92,7 @@ public static class SoakCommand
             SoakReport report;
             try
             {
-                report = SoakReport.FromDirectories(parse.GetValue(states) ?? [], w => Console.Error.WriteLine($"stressvm soak report: warning: {w}"), Scenarios.ReplayCommand);
+                report = SoakReport.FromDirectories(parse.GetValue(states) ?? [], w => Console.Error.WriteLine($"stressvm soak report: warning: {w}"));
             }
             catch (IOException e)
             {

@@ -108,6 +108,6 @@ internal static class SoakSession
             $"soak stopped ({s.Reason}): {s.Schedules:N0} schedules in {s.Elapsed:hh\\:mm\\:ss} ({s.SchedulesPerSecond:N0}/s), " +
             $"{s.NewFailures} new distinct failure(s), {s.InternalErrors} internal error(s); {s.TotalSchedules:N0} schedules in the state"));
         if (s.UnwrittenRecords > 0) Console.Error.WriteLine($"stressvm soak: {s.UnwrittenRecords} state record(s) could not be written");
-        if (runner.CurrentState is { } state) Console.Out.Write(SoakReport.FromStates([state], SoakCommand.Scenarios.ReplayCommand).ToText());
+        if (runner.CurrentState is { } state) Console.Out.Write(SoakReport.FromStates([state]).ToText());
     }
 }

@@ -79,9 +79,9 @@ public static class VerifyCommand
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var sw = Stopwatch.StartNew();
         const ulong seed = 0; // a litmus scenario's setup does not depend on the seed; the schedule is the strategy's
-        var strategyName = options.Reduction ? "dpor" : "exhaustive";
+        var recipe = Recipes.For(model, s, new StrategySpec.Dpor(options.Reduction, options.MaxPreemptions), seed);
         var result = DporExplorer.Verify(model, options, seed, cancel: cancel.Token,
-            withHeader: sched => new Schedule(sched.Choices, ScenarioRunner.ScheduleHeader(model, s, new NamedStrategy(strategyName), seed)));
+            withHeader: sched => new Schedule(sched.Choices, recipe.ToHeader()));
         sw.Stop();
         var files = new List<(VerifyFinding Finding, string File, string Replay)>();
         foreach (var f in result.Findings)
@@ -89,7 +89,7 @@ public static class VerifyCommand
             Directory.CreateDirectory(saveDir);
             string file = Path.Combine(saveDir, $"{spec.Name}-{f.Invariant}.verify.schedule");
             f.Schedule.Save(file);
-            files.Add((f, file, $"stressvm replay {ScenarioCatalog.CommandLineName(spec)} --schedule {file}"));
+            files.Add((f, file, Recipe.ScheduleReplayCommand(ScenarioCatalog.CommandLineName(spec), file)));
         }
         string bounds = $"max-steps {s.MaxSteps}, max-classes {options.MaxClasses}, max-preemptions {(options.MaxPreemptions?.ToString(CultureInfo.InvariantCulture) ?? "none")}, max-seconds {seconds.ToString(CultureInfo.InvariantCulture)}";
         int exit = result.InternalErrors > 0 ? CliApp.ExitInternalError
@@ -163,14 +163,5 @@ public static class VerifyCommand
             Console.WriteLine($"verdict     {verdict}");
         }
         return exit;
-    }
-
-    /// <summary>Names the search in a schedule header (the schedule replays strictly whatever produced it).</summary>
-    private sealed class NamedStrategy(string name) : ISchedulingStrategy
-    {
-        public string Name => name;
-        public void Prepare(ulong seed) { }
-        public int NextActor(ReadOnlySpan<int> enabled, int step) => enabled[0];
-        public int NextValue(int bound) => 0;
     }
 }

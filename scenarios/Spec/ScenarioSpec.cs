@@ -30,6 +30,8 @@ public sealed record ScenarioSpec
     public string Description { get; init; } = "";
     /// <summary>Where it was loaded from ("scenarios/NAME.conf" for built-ins), or null.</summary>
     public string? Source { get; init; }
+    /// <summary>16 hex digits of the file's content (<see cref="Recipe.HashContent"/>): a schedule recorded on another version of the file is refused.</summary>
+    public string? ContentHash { get; init; }
     public string Expect { get; init; } = "pass";
     public IReadOnlyDictionary<string, bool> Pins { get; init; } = new Dictionary<string, bool>();
     /// <summary>Pinned non-bug kernel settings (stressvm.kernel.perf.mode, fbdefio.version, ...), by name.</summary>
