@@ -26,15 +26,23 @@ public sealed record ReportedFailure(
 /// </summary>
 public sealed class SoakReport
 {
-    private SoakReport(long schedules, long internalErrors, IReadOnlyList<ReportedFailure> failures, IReadOnlyList<InternalErrorFound> errors)
+    private SoakReport(long schedules, long chunks, long duplicateChunks, long internalErrors, IReadOnlyList<ReportedFailure> failures, IReadOnlyList<InternalErrorFound> errors)
     {
         Schedules = schedules;
+        Chunks = chunks;
+        DuplicateChunks = duplicateChunks;
         InternalErrors = internalErrors;
         Failures = failures;
         InternalErrorExamples = errors;
     }
 
     public long Schedules { get; }
+
+    /// <summary>Chunks done (each counted once).</summary>
+    public long Chunks { get; }
+
+    /// <summary>Chunk results that arrived more than once and were counted once.</summary>
+    public long DuplicateChunks { get; }
     public long InternalErrors { get; }
     public IReadOnlyList<ReportedFailure> Failures { get; }
     public IReadOnlyList<InternalErrorFound> InternalErrorExamples { get; }
@@ -78,20 +86,22 @@ public sealed class SoakReport
                 f.MinimizedSchedule, f.MinimizedSteps, f.Detail, f.Tail))
             .ToList();
         return new SoakReport(
-            states.Sum(s => s.Schedules), states.Sum(s => s.InternalErrors), failures,
+            states.Sum(s => s.Schedules), states.Sum(s => s.DoneChunks), states.Sum(s => s.DuplicateChunks), states.Sum(s => s.InternalErrors), failures,
             states.SelectMany(s => s.InternalErrorRecords).Take(10).ToList());
     }
 
     public string ToJson()
     {
-        var doc = new JsonReport(Schedules, InternalErrors, Failures);
+        var doc = new JsonReport(Schedules, Chunks, DuplicateChunks, InternalErrors, Failures);
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     public string ToText()
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{Schedules:N0} schedules, {Failures.Count} distinct failure(s), {InternalErrors} internal error(s)\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{Schedules:N0} schedules in {Chunks:N0} chunks, {Failures.Count} distinct failure(s), {InternalErrors} internal error(s)");
+        if (DuplicateChunks > 0) sb.Append(CultureInfo.InvariantCulture, $"; {DuplicateChunks:N0} chunk result(s) arrived twice and were counted once");
+        sb.Append('\n');
         foreach (var f in Failures)
         {
             sb.Append('\n');
@@ -116,6 +126,8 @@ public sealed class SoakReport
 
     private sealed record JsonReport(
         [property: JsonPropertyName("schedules")] long Schedules,
+        [property: JsonPropertyName("chunks")] long Chunks,
+        [property: JsonPropertyName("duplicateChunks")] long DuplicateChunks,
         [property: JsonPropertyName("internalErrors")] long InternalErrors,
         [property: JsonPropertyName("failures")] IReadOnlyList<ReportedFailure> Failures);
 }
