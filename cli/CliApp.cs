@@ -17,7 +17,7 @@ public static class CliApp
         var root = new RootCommand(
             "StressVm: a deterministic, actor-based stress tester for the Linux kernel's memory-management fault paths.\n" +
             "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input,\n" +
-            "3 = an internal error of StressVm itself.");
+            "3 = an internal error of StressVm itself, 4 = verify: a bound stopped the search before it was exhaustive.");
         // Commands register here, one file each under Commands/.
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
@@ -26,6 +26,8 @@ public static class CliApp
         root.Subcommands.Add(Commands.ConfigCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(MinimizeCommand.Create());
+        Common.OptionRules.Harden(root); // every numeric option says what it expects, never a .NET type name
+        root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(Commands.ConformCommand.Create());
         return root;
     }
@@ -38,6 +40,8 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
+            // One line per error, naming the option; the help pointer on the same line.
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"stressvm: {e.Message} (see 'stressvm --help')");
             foreach (var e in parse.Errors) (error ?? Console.Error).WriteLine($"stressvm: {e.Message}");
             (error ?? Console.Error).WriteLine("Run 'stressvm --help' for usage.");
             return ExitBadInput;

@@ -18,7 +18,9 @@ public static class ConfigLoader
     /// <param name="environment">Lookup for substitutions not found in the tree. Null: the process environment,
     /// unless <paramref name="noDefaults"/> is set, in which case there is no environment fallback.</param>
     /// <param name="noDefaults">Leave out the embedded defaults (just the user's file and overrides).</param>
-    /// <exception cref="ConfigException">Unreadable file, syntax error, unresolvable substitution.</exception>
+    /// <exception cref="ConfigException">Unreadable file, syntax error, unresolvable substitution; with the
+    /// defaults, a key under stressvm that HOCON.conf does not define or a value of the wrong type
+    /// (<see cref="ConfigSchema"/>).</exception>
     public static Config Load(string? userFile, IReadOnlyList<string> overrides, Func<string, string?>? environment = null,
         bool noDefaults = false)
     {
@@ -46,7 +48,10 @@ public static class ConfigLoader
         foreach (var o in overrides ?? Array.Empty<string>())
             root = Merger.MergeObjects(root, ParseOverride(o));
         var env = environment ?? (noDefaults ? null : Environment.GetEnvironmentVariable);
-        return new Config(Resolver.Resolve(root, env));
+        var resolved = Resolver.Resolve(root, env);
+        // Strict: with the defaults as the schema, an unknown or mistyped key under stressvm is an error.
+        if (!noDefaults) ConfigSchema.Default.Check(resolved);
+        return new Config(resolved);
     }
 
     /// <summary>The embedded HOCON.conf, unresolved.</summary>

@@ -53,6 +53,12 @@ public sealed class StressVmSettings
     public TelemetrySettings Telemetry { get; }
     public SoakSettings Soak { get; }
 
+    /// <summary>
+    /// The shortest progress interval: each line is a write that a CI log keeps, and one a second is already more
+    /// than anyone reads (0s once wrote 594,486 lines in 3 s).
+    /// </summary>
+    public static readonly TimeSpan MinProgressInterval = TimeSpan.FromSeconds(1);
+
     /// <exception cref="ConfigException">A missing path, a wrong type or a value out of range.</exception>
     public static StressVmSettings From(Config config)
     {
@@ -89,7 +95,7 @@ public sealed class StressVmSettings
         var stateDirectory = config.GetString(soak + "state-directory");
         if (string.IsNullOrWhiteSpace(stateDirectory)) throw Bad(config, soak + "state-directory", "a directory name");
         var progress = config.GetDuration(soak + "progress-interval");
-        if (progress <= TimeSpan.Zero) throw Bad(config, soak + "progress-interval", "a positive duration such as 30s");
+        if (progress < MinProgressInterval) throw Bad(config, soak + "progress-interval", "a duration of at least 1s such as 30s");
         var s = new SoakSettings(duration, stateDirectory, IntAtLeast(config, soak + "workers", 0), progress);
 
         return new StressVmSettings(config, r, t, s);

@@ -32,7 +32,9 @@ public static class ConformCatalog
         "all" => Names.Select(Load).ToArray(),
         "ci" => CiSubset.Select(Load).ToArray(),
         _ when Exists(arg) => [Load(arg)],
-        _ => [ScenarioCatalog.Load(arg)],
+        _ when File.Exists(arg) || ScenarioCatalog.Names.Contains(arg) => [ScenarioCatalog.Load(arg)],
+        _ => throw new FileNotFoundException(
+            $"no scenario '{arg}': not a file, not a conformance scenario ({string.Join(", ", Names)}), not 'ci' or 'all', and not a built-in (stressvm list)"),
     };
 
     private static string Text(string file)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using StressVm.Cli.Bench;
+using StressVm.Cli.Common;
 using StressVm.Scenarios;
 
 namespace StressVm.Cli.Commands;
@@ -13,7 +14,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure StressVm's speed on this machine (single thread). Figures, not pass/fail.");
 
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var seconds = new Option<double>("--seconds") { Description = "Measuring time per case, in seconds.", DefaultValueFactory = _ => 1.0 };
+        var seconds = new Option<double>("--seconds") { Description = "Measuring time per case, in seconds (> 0).", DefaultValueFactory = _ => 1.0 }.Above(0);
         var runtime = new Command("runtime",
             "Runtime throughput with trace recording on: Tell ping-pong and Ask/await ping-pong in steps/s and bytes allocated " +
             "per step, and schedules/s of a 98-step toy scenario (two clients racing read-modify-write on a counter, the system reset between schedules).");
@@ -54,10 +55,10 @@ public static class BenchCommand
     private static Command CreateKernel()
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array of rows instead of a table." };
-        var ranges = new Option<int>("--ranges") { Description = "Disjoint seed ranges per knob and strategy; the table gives the median.", DefaultValueFactory = _ => 20 };
-        var cap = new Option<int>("--cap") { Description = "Schedules tried per range before giving up.", DefaultValueFactory = _ => 2000 };
-        var speed = new Option<int>("--speed-schedules") { Description = "Schedules timed per scenario (knob off) for schedules/s.", DefaultValueFactory = _ => 20_000 };
-        var depth = new Option<int>("--pct-depth") { Description = "PCT depth for the PCT column.", DefaultValueFactory = _ => 3 };
+        var ranges = new Option<int>("--ranges") { Description = "Disjoint seed ranges per knob and strategy; the table gives the median.", DefaultValueFactory = _ => 20 }.AtLeast(1);
+        var cap = new Option<int>("--cap") { Description = "Schedules tried per range before giving up.", DefaultValueFactory = _ => 2000 }.AtLeast(1);
+        var speed = new Option<int>("--speed-schedules") { Description = "Schedules timed per scenario (knob off) for schedules/s.", DefaultValueFactory = _ => 20_000 }.AtLeast(1);
+        var depth = new Option<int>("--pct-depth") { Description = "PCT depth for the PCT column, >= 1.", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var kernel = new Command("kernel",
             "The knob table of README.md: for each bug knob, its scenario, the schedules to the first violation (median over " +
             "--ranges seed ranges) under random walk and PCT, and schedules/s with every invariant checked after every step, plus the mixed (swarm) scenario's speed.")

@@ -18,11 +18,11 @@ public static class MinimizeCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "The scenario that failed." };
-        var seed = new Option<ulong?>("--seed") { Description = "The failing seed." };
+        var seed = new Option<ulong?>("--seed") { Description = "The failing seed." }.Seed();
         var schedule = new Option<string?>("--schedule") { Description = "A failing schedule file (its header carries the recipe)." };
         var output = new Option<string?>("-o", "--output") { Description = "Where to write the minimal schedule (default <scenario>-<seed>.min.schedule)." };
         var strategy = new StrategyOptions();
-        var maxReplays = new Option<int>("--max-replays") { Description = "Candidate replays to spend at most.", DefaultValueFactory = _ => 2000 };
+        var maxReplays = new Option<int>("--max-replays") { Description = "Candidate replays to spend at most, >= 1.", DefaultValueFactory = _ => 2000 }.AtLeast(1);
         var cmd = new Command("minimize", "Shrink a failing run to the fewest steps that still fail the same invariant.")
         {
             scenario, seed, schedule, output,

@@ -20,11 +20,12 @@ public static class ReplayCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
-        var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" };
+        var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" }.Seed();
         var schedule = new Option<string?>("--schedule") { Description = "A schedule file (run --save-schedule, minimize, soak): its header carries the recipe" };
         var strategy = new StrategyOptions();
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default stressvm.run.max-steps)" };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget, >= 1 (default stressvm.run.max-steps)" }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var html = new Option<string?>("--html") { Description = "Also write the replay as one self-contained HTML file: a column per actor, spans and lock holds as bars, the violating step highlighted, details on hover" };
         var cmd = new Command("replay",
             "Replay one seed (with the strategy and settings it was run with, as the printed replay command gives them) or a " +
             "schedule file, with tracing on: print the interleaving as one column per actor, time down the page, with spans and " +
@@ -37,6 +38,7 @@ public static class ReplayCommand
         strategy.AddTo(cmd);
         cmd.Options.Add(maxSteps);
         cmd.Options.Add(json);
+        cmd.Options.Add(html);
         ConfigOptions.AddTo(cmd);
         var tel = new TelemetryCliOptions();
         tel.AddTo(cmd);
@@ -69,12 +71,12 @@ public static class ReplayCommand
             if (settings is null) return code;
             var o = parse.InvocationConfiguration.Output;
             return TelemetryFromConfig.WithSession(tel, parse, settings, replay: true, "replay",
-                session => Replay(input, parse.GetValue(json), session, traceOut, o, err));
+                session => Replay(input, parse.GetValue(json), session, traceOut, o, err, parse.GetValue(html)));
         });
         return cmd;
     }
 
-    private static int Replay(RunInput input, bool json, Telemetry.TelemetrySession session, string? traceOut, TextWriter o, TextWriter err)
+    private static int Replay(RunInput input, bool json, Telemetry.TelemetrySession session, string? traceOut, TextWriter o, TextWriter err, string? htmlFile = null)
     {
         var spec = input.Spec;
         var model = ScenarioRunner.BuildModel(spec, input.Settings, recordTrace: true);
@@ -92,6 +94,14 @@ public static class ReplayCommand
             r = r with { Outcome = Outcome.ReplayDiverged, Error = leftover, Violation = null, Deadlock = null };
         string? finding = ScenarioRunner.FindingName(r);
         string command = sched is null ? recipe.ReplayCommand() : Recipe.ScheduleReplayCommand(ScenarioCatalog.CommandLineName(spec), input.ScheduleFile!);
+        if (htmlFile is not null)
+        {
+            string page = Html.ReplayHtml.Render($"{spec.Name}: {r.Outcome}{(finding is null ? "" : $" ({finding})")}",
+                $"{command}; {r.Steps} steps, fingerprint {r.Fingerprint:x16}",
+                r, model.System.Trace, model.System.RecordedSchedule(), model.System.NameOf);
+            File.WriteAllText(htmlFile, page);
+            if (!json) err.WriteLine($"stressvm replay: wrote {htmlFile}");
+        }
         if (json) WriteJson(spec, model, recipe, r, finding, command, o);
         else WriteColumns(spec, model, recipe, r, finding, o);
         if (TelemetryCliOptions.ExportRun(session, spec.Name, recipe, r, model.System.Trace, traceOut, err, command) != 0)

@@ -17,10 +17,10 @@ public static class RunCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
-        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (schedules) to run (default stressvm.run.seeds)" };
-        var firstSeed = new Option<ulong?>("--first-seed") { Description = "First seed (default stressvm.run.first-seed)" };
+        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (schedules) to run, >= 1 (default stressvm.run.seeds)" }.AtLeast(1);
+        var firstSeed = new Option<ulong?>("--first-seed") { Description = "First seed (default stressvm.run.first-seed)" }.Seed();
         var strategy = new StrategyOptions();
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default stressvm.run.max-steps); exceeding it is a step-budget finding" };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default stressvm.run.max-steps); exceeding it is a step-budget finding" }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary" };
         var save = new Option<string?>("--save-schedule") { Description = "Directory to write the first failing schedule of each invariant to" };
         var cmd = new Command("run",
@@ -97,7 +97,9 @@ public static class RunCommand
         var recipe = Recipes.For(spec, s, strategySpec, s.FirstSeed); // once per run; per finding only the seed changes
         var traced = new TracedRerun(spec, s, recipe, session, traceOut, err);
         var findings = new SortedDictionary<string, Finding>(StringComparer.Ordinal);
-        var fingerprints = new HashSet<ulong>();
+        var fingerprints = new DistinctCounter(); // bounded memory: exact, then HyperLogLog
+        var coverage = new CoverageTracker(); // interleaving classes and conflicting pairs seen
+        model.System.Observer = coverage.Log;
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal); // ISimulationModel.AddCounters, summed
         long steps = 0;
         int errors = 0;
@@ -110,6 +112,7 @@ public static class RunCommand
             if ((i & 1023) == 0) progress.Tick(i, sw.Elapsed, findings.Count);
             ulong seed = s.FirstSeed + (ulong)i;
             var r = Explorer.RunOne(model, strategy, seed);
+            coverage.AfterRun();
             model.AddCounters(counters);
             traced.Offer(r);
             steps += r.Steps;
@@ -163,6 +166,11 @@ public static class RunCommand
                 w.WriteNumber("firstSeed", s.FirstSeed);
                 w.WriteNumber("schedules", ran);
                 w.WriteNumber("distinctFingerprints", fingerprints.Count);
+                w.WriteString("distinctFingerprintsMethod", fingerprints.Method); // exact, or hyperloglog (an estimate)
+                if (!fingerprints.IsExact) w.WriteNumber("distinctFingerprintsRelativeError", Math.Round(fingerprints.RelativeError, 4));
+                w.WriteNumber("classes", coverage.Classes);
+                w.WriteNumber("conflictingPairs", coverage.PairsSeen);
+                w.WriteNumber("conflictingPairsBothOrders", coverage.PairsBothOrders);
                 w.WriteNumber("steps", steps);
                 w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
                 w.WriteNumber("internalErrors", errors);
@@ -203,7 +211,8 @@ public static class RunCommand
             o.WriteLine($"knobs       {model.Knobs}");
             o.WriteLine($"settings    {(recipe.Settings.Count == 0 ? "defaults" : string.Join(" ", recipe.Settings))}");
             o.WriteLine($"strategy    {strategySpec.Text}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)Math.Max(ran, 1) - 1}");
-            o.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
+            o.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
+            o.WriteLine($"coverage    {coverage}");
             o.WriteLine($"speed       {perSecond:0} schedules/s");
             if (errors > 0) o.WriteLine($"model errors {errors}; first: {firstError}");
             if (counters.Count > 0)

@@ -21,15 +21,17 @@ public static class SoakCommand
     public static Command Create()
     {
         var scenarios = new Option<string>("--scenarios") { Description = "Scenarios to run, comma-separated, or 'all'.", DefaultValueFactory = _ => "all" };
-        var duration = new Option<string?>("--duration") { Description = "Wall-clock limit, e.g. 8h, 90m, 1h30m (default: stressvm.soak.duration)." };
-        var maxSchedules = new Option<long?>("--max-schedules") { Description = "Stop after this many schedules (whichever limit comes first)." };
-        var workers = new Option<int?>("--workers") { Description = "Worker threads (default: stressvm.soak.workers; 0 there = one per core)." };
+        var duration = new Option<string?>("--duration") { Description = "Wall-clock limit, e.g. 8h, 90m, 1h30m, at least 1s (default: stressvm.soak.duration)." }.DurationAtLeast(TimeSpan.FromSeconds(1));
+        var maxSchedules = new Option<long?>("--max-schedules") { Description = "Stop after this many schedules, >= 1 (whichever limit comes first)." }.AtLeast(1);
+        var workers = new Option<int?>("--workers") { Description = "Worker threads, >= 1 (default: stressvm.soak.workers; 0 there = one per core)." }.AtLeast(1);
         var state = new Option<string?>("--state") { Description = "State directory: journal, minimized schedules; run again to resume (default: stressvm.soak.state-directory)." };
         var shard = new Option<string?>("--shard") { Description = "Shard I/N of the seed space (or /N with JOB_COMPLETION_INDEX); STRESSVM_SHARDS gives N." };
-        var chunk = new Option<int?>("--chunk-size") { Description = "Seeds per chunk (fixed per state directory; default 4096)." };
+        var chunk = new Option<int?>("--chunk-size") { Description = "Seeds per chunk, >= 1 (fixed per state directory; default 4096)." }.AtLeast(1);
         var portfolio = new Option<string?>("--portfolio") { Description = "Strategies spread over seeds, e.g. random,pct:1,pct:2,pct:3 (fixed per state directory)." };
         var noMinimize = new Option<bool>("--no-minimize") { Description = "Do not minimize new failures." };
-        var interval = new Option<string?>("--progress-interval") { Description = "Log line interval when output is redirected (default: stressvm.soak.progress-interval)." };
+        var interval = new Option<string?>("--progress-interval") { Description = "Log line interval when output is redirected (default: stressvm.soak.progress-interval). " +
+            "At least 1s: a line costs a write and a CI log keeps every one (0s once wrote 594,486 lines in 3 s), and a person reads no faster." }
+            .DurationAtLeast(StressVm.Config.StressVmSettings.MinProgressInterval, " (one line a second is already more than a log reader can follow)");
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
         var listen = new Option<string?>("--listen")
         {

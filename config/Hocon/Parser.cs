@@ -131,6 +131,9 @@ internal sealed class Parser
         }
         var key = HoconPath.FromTokens(pieces);
 
+        // As Lightbend's parser does (nextTokenCollectingWhitespace after a key), the separator or '{' may be on a
+        // later line: "a.b.c" <newline> ": { ... }", or a key, a comment, then "= value".
+        if (Peek.Kind == TokenKind.Newline) SkipWhitespace(newlines: true);
         var append = false;
         var sep = Peek;
         switch (sep.Kind)

@@ -186,10 +186,7 @@ public static class ScenarioLoader
         }
         else if (driver is "filemap" or "fbdefio" or "dax" or "dax-pmd" or "filemap-faultaround")
             throw o["driver"]!.Error($"driver '{driver}' needs a 'file' (its address_space: declare one under 'files')");
-        // mmap(MAP_SHARED | MAP_ANONYMOUS) is shmem in the kernel (mmap_region -> shmem_zero_setup, mm/shmem.c).
-        if (file is null && shared && driver is null)
-            throw o["shared"]!.Error("a shared anonymous VMA is shmem in the kernel (mmap -> shmem_zero_setup, ->fault = shmem_fault), " +
-                                     "which the model does not have; declare a file and map it (driver filemap), or drop 'shared'");
+        // mmap(MAP_SHARED | MAP_ANONYMOUS) (no file, no driver) is shmem: the model gives it ShmemOps (KernelModel).
         if (driver == "perf") CheckPerfMmap(o, pages, Int(o, "pgoff", 0), file, vmas);
         if (driver == "pfnmap")
         {
@@ -207,9 +204,6 @@ public static class ScenarioLoader
     {
         if (pgoff != 0)
             throw (o["pgoff"] ?? o).Error("a perf mapping at vm_pgoff != 0 maps the AUX area (perf_mmap -> perf_mmap_aux), which the model does not have; use pgoff = 0");
-        int data = pages - 1;
-        if (data != 0 && (data & (data - 1)) != 0)
-            throw (o["pages"] ?? o).Error($"a perf mapping is 1 + 2^n pages (perf_mmap: -EINVAL unless is_power_of_2(nr_pages)); {pages} gives {data} data pages");
         foreach (var other in vmas)
             if (other.Driver == "perf" && other.File == file && other.Pages != pages)
                 throw (o["pages"] ?? o).Error($"a second mapping of perf buffer '{file}' must have the size of the first ({other.Pages} pages, VMA '{other.Name}'): " +

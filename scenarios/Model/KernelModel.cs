@@ -27,6 +27,10 @@ public sealed class KernelModel : IShrinkableModel
         Mm = new MmStruct(K, "mm", (maxVpn + PageTable.PtrsPerPte - 1) / PageTable.PtrsPerPte);
         K.Mms.Add(Mm);
         foreach (var f in spec.Files) K.Files.Add(new AddressSpace(f.Name, f.Pages));
+        // A shared anonymous VMA is shmem (shmem_zero_setup): its own unlinked file, driver ShmemOps.
+        _shmem = new AddressSpace?[spec.Vmas.Count];
+        for (int i = 0; i < spec.Vmas.Count; i++)
+            if (IsSharedAnon(spec.Vmas[i])) K.Files.Add(_shmem[i] = new AddressSpace("shmem:" + spec.Vmas[i].Name, spec.Vmas[i].Pages));
 
         // Actors: CPUs first (their ids are the schedule's most common choices), then background, then owners.
         _cpus = new CpuActor[spec.Cpus.Count];
@@ -76,7 +80,14 @@ public sealed class KernelModel : IShrinkableModel
         for (int i = 0; i < _vmas.Length; i++)
         {
             var s = spec.Vmas[i];
-            if (s.Driver is not null)
+            if (_shmem[i] is { } shm)
+            {
+                var ops = new ShmemOps();
+                devices.Add((ops.Device!, shm));
+                K.Devices.Add(ops.Device!);
+                _ops[i] = ops;
+            }
+            else if (s.Driver is not null)
             {
                 string key = s.Driver + "/" + s.File;
                 if (!shared.TryGetValue(key, out var ops))
@@ -105,6 +116,9 @@ public sealed class KernelModel : IShrinkableModel
     /// <summary>The last schedule's outcome vector ("cpu0.0=stored cpu0.1=sigbus:adrerr ...").</summary>
     public string OutcomeVectorText => OutcomeVector.Text(_cpus);
     private readonly (DriverDevice Device, AddressSpace? Mapping)[] _devices;
+    private readonly AddressSpace?[] _shmem;
+
+    private static bool IsSharedAnon(VmaSpec v) => v.File is null && v.Driver is null && (v.Flags & VmFlags.Shared) != 0;
 
     public string Name => Spec.Name;
     public ScenarioSpec Spec { get; }
@@ -138,7 +152,7 @@ public sealed class KernelModel : IShrinkableModel
             v.Flags = s.Flags;
             v.Pgoff = s.Pgoff;
             v.Ops = _ops[i];
-            v.Mapping = s.File is null ? null : File(s.File);
+            v.Mapping = _shmem[i] ?? (s.File is null ? null : File(s.File));
             v.ResetLock();
             Mm.InsertVma(v);
             v.Mapping?.IMmap.Add(v); // vma_link_file

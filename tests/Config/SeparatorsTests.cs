@@ -33,6 +33,29 @@ public class SeparatorsTests
     [InlineData("a :\n{ b = 1 }", """{"a":{"b":1}}""")]
     public void SeparatorForms(string hocon, string json) => Same(json, hocon);
 
+    /// <summary>
+    /// The separator, or the '{' of an object value, may be on a line after the key, with comments and blank lines
+    /// between, as Lightbend's parser accepts (it reads the token after a key skipping whitespace and newlines).
+    /// </summary>
+    [Theory]
+    [InlineData("\"concatenated\" # comment\n: \"value\"", """{"concatenated":"value"}""")]
+    [InlineData("a.b.c\n: { d = 1 }", """{"a":{"b":{"c":{"d":1}}}}""")]
+    [InlineData("a.b.c\n{ d = 1 }", """{"a":{"b":{"c":{"d":1}}}}""")]
+    [InlineData("a\n= 1", """{"a":1}""")]
+    [InlineData("a\n\n  // why\n  += x", """{"a":["x"]}""")]
+    [InlineData("o {\n  k # the key\n  = v\n  l\n  { m = 2 }\n}", """{"o":{"k":"v","l":{"m":2}}}""")]
+    [InlineData("a b\n: 1", """{"a b":1}""")]
+    public void SeparatorOnTheNextLine(string hocon, string json) => Same(json, hocon);
+
+    [Fact]
+    public void ValueAfterANextLineSeparatorKeepsItsPosition()
+    {
+        // Errors inside such a field still point at the right line and column.
+        FailsAt("a.b\n: {\n  c = [1, 2\n}", 4, 1);
+        var e = Fails("x # c\n\n   y = 2");
+        Assert.Equal((3, 4), (e.Line, e.Column));
+    }
+
     [Theory]
     [InlineData("", "{}")]
     [InlineData("   \n\n  ", "{}")]
@@ -55,7 +78,9 @@ public class SeparatorsTests
     [InlineData("{ a = 1", 1, 8)]          // unclosed
     [InlineData("{ a = 1 } b = 2", 1, 11)] // content after the root object
     [InlineData("a =", 1, 4)]              // missing value
-    [InlineData("a\n= 1", 1, 2)]           // a key ends at the newline
+    [InlineData("a\nb = 1", 2, 1)]         // a key, then on the next line another key instead of a separator
+    [InlineData("a\n\n  # c\n  1", 4, 3)]   // a key, then a value with no separator before it
+    [InlineData("{ a\n}", 2, 1)]           // a key with nothing after it
     [InlineData("= 1", 1, 1)]              // missing key
     [InlineData("a == 1", 1, 4)]
     public void BadSeparatorsAreReportedWithPosition(string hocon, int line, int column) => FailsAt(hocon, line, column);

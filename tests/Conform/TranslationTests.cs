@@ -66,7 +66,6 @@ public class TranslationTests
     [InlineData("vmas = [ { name = a, start = 1 } ]\ncpus = [ { }, { } ]\nswarm { operations = [store] }", "swarm")]
     [InlineData("vmas = [ { name = a, start = 1, shared = true, driver = pfnmap } ]\ncpus = [ { program = [\"store a\"] } ]", "remap_pfn_range")]
     [InlineData("files = [ { name = d, pages = 2 } ]\nvmas = [ { name = a, start = 2, pages = 2, shared = true, file = d, driver = dax-pmd } ]\ncpus = [ { program = [\"store a\"] } ]", "PMD")]
-    [InlineData("files = [ { name = p, pages = 4 } ]\nvmas = [ { name = a, start = 1, pages = 4, shared = true, file = p, driver = perf } ]\ncpus = [ { program = [\"load a\"] } ]", "1 + 2^n pages")]
     [InlineData("kernel { arch.hw-access-flag = false }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"store a\"] } ]", "architecture")]
     [InlineData("vmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"fsync a\"] } ]", "file mapping")]
     public void WhatTheKernelCannotBeAskedForIsRefusedWithAReason(string text, string reason)

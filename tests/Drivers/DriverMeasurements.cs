@@ -8,18 +8,19 @@ namespace StressVm.Tests.Drivers;
 
 /// <summary>
 /// Measurements for the report (knob table, 100,000-schedule clean runs, the B14 campaign), not unit tests:
-/// they run only with STRESSVM_MEASURE=1, in Release:
-/// STRESSVM_MEASURE=1 dotnet test tests/StressVm.Tests.csproj -c Release --filter "Category=Measurement" --logger "console;verbosity=detailed"
+/// skipped in test runs (xunit Skip, so they are never counted as passed); to measure, drop the Skip and run
+/// dotnet test tests/StressVm.Tests.csproj -c Release --filter "Category=Measurement" --logger "console;verbosity=detailed"
 /// </summary>
 [Trait("Category", "Measurement")]
 public class DriverMeasurements(ITestOutputHelper output)
 {
-    private static bool Enabled => Environment.GetEnvironmentVariable("STRESSVM_MEASURE") == "1";
+    /// <summary>Why these are skipped in a plain test run: they are minutes of measurement, not checks.</summary>
+    private const string Why = "a measurement for README.md (minutes long), not a check: run it by removing Skip locally, " +
+                               "dotnet test -c Release --filter Category=Measurement --logger \"console;verbosity=detailed\"";
 
-    [Fact]
+    [Fact(Skip = Why)]
     public void KnobTable()
     {
-        if (!Enabled) return;
         output.WriteLine("| knob | scenario | invariant | random: median / max (found) | pct d3: median / max (found) | knob off: schedules/s | steps |");
         foreach (var (knob, scenario, invariant) in DriverScenarios.Knobs)
         {
@@ -42,10 +43,9 @@ public class DriverMeasurements(ITestOutputHelper output)
         return $"{(counts[9] + counts[10]) / 2.0:0.#} / {counts[^1]} ({found}/20)";
     }
 
-    [Fact]
+    [Fact(Skip = Why)]
     public void CleanRuns100k()
     {
-        if (!Enabled) return;
         foreach (var scenario in DriverScenarios.Clean)
         {
             foreach (var strategy in new[] { "random", "pct" })

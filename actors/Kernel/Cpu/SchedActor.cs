@@ -21,4 +21,6 @@ public sealed class SchedActor : Actor
     }
 
     protected override bool TryReset() => true;
+
+    protected override bool StateIsPrivate => true; // it only answers: cond_resched touches no memory
 }

@@ -30,6 +30,7 @@ public sealed class LockOwner : Actor
     private void OnRequest(LockRequest req)
     {
         var sender = Sender;
+        if (IsRecordingFootprint) Touch(LockFootprint.Of(req.Lock)); // a grant reads and writes this lock's state only
         if (req.Lock.TryAcquire(sender.Id, req.Mode, sender, out bool queued))
             sender.Tell(LockReply.Granted, Self);
         else if (!queued)

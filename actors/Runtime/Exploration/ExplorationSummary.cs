@@ -7,13 +7,16 @@ public sealed record FindingSummary(string Invariant, int Count, ulong FirstSeed
 public sealed class ExplorationSummary
 {
     private readonly Dictionary<string, FindingSummary> _findings = new(StringComparer.Ordinal);
-    private readonly HashSet<ulong> _fingerprints = new();
+    private readonly DistinctCounter _fingerprints = new();
 
     public int Schedules { get; private set; }
     public long Steps { get; private set; }
     public int InternalErrors { get; private set; }
     public string? FirstInternalError { get; private set; }
-    public int DistinctFingerprints => _fingerprints.Count;
+    /// <summary>Distinct fingerprints: exact up to <see cref="DistinctCounter.ExactBound"/>, estimated beyond (see <see cref="Fingerprints"/>).</summary>
+    public long DistinctFingerprints => _fingerprints.Count;
+    /// <summary>The distinct-fingerprint count with whether it is exact.</summary>
+    public DistinctCounter Fingerprints => _fingerprints;
     public Dictionary<string, long> Counters { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Findings ordered by invariant name.</summary>

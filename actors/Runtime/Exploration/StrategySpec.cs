@@ -15,7 +15,7 @@ public abstract record StrategySpec
     private StrategySpec() { }
 
     /// <summary>The kinds <see cref="Parse"/> accepts, for error messages and help.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["random", "pct"];
+    public static readonly IReadOnlyList<string> Kinds = ["random", "pct", "dpor", "exhaustive"];
 
     /// <summary>The one text form ("random", "pct:3", "pct:3:57").</summary>
     public abstract string Text { get; }
@@ -66,6 +66,21 @@ public abstract record StrategySpec
     }
 
     /// <summary>
+    /// Exhaustive search, as <c>stressvm verify</c> runs it (<see cref="DporExplorer"/> drives the tree): "dpor" (partial-order
+    /// reduction), "dpor:P" (at most P preemptions), "exhaustive" (every interleaving). One strategy object alone runs the
+    /// tree's first branch; a verify schedule file names it, and replays strictly from its recorded choices.
+    /// </summary>
+    public sealed record Dpor(bool Reduction = true, int? MaxPreemptions = null) : StrategySpec
+    {
+        public override string Text => !Reduction ? "exhaustive"
+            : MaxPreemptions is { } p ? string.Create(CultureInfo.InvariantCulture, $"dpor:{p}") : "dpor";
+
+        public DporOptions Options => new() { Reduction = Reduction, MaxPreemptions = MaxPreemptions };
+
+        public override ISchedulingStrategy Create() => new DporStrategy(Options);
+    }
+
+    /// <summary>
     /// Parses the text form; anything else is a <see cref="FormatException"/> saying what was expected. A bare
     /// "pct" takes <paramref name="defaultDepth"/> (the CLI passes stressvm.run.pct-depth or --pct-depth).
     /// </summary>
@@ -81,9 +96,16 @@ public abstract record StrategySpec
                 int depth = f.Length >= 2 ? Positive(text, f[1], "depth") : defaultDepth;
                 int? steps = f.Length == 3 ? Positive(text, f[2], "expected steps") : null;
                 return new Pct(depth, steps);
+            case "dpor" when f.Length == 1:
+                return new Dpor();
+            case "dpor" when f.Length == 2:
+                return new Dpor(true, int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out int p)
+                    ? p : throw new FormatException($"bad strategy '{text}': dpor:<max-preemptions> takes a whole number, found '{f[1]}'"));
+            case "exhaustive" when f.Length == 1:
+                return new Dpor(Reduction: false);
         }
         string near = Kinds.FirstOrDefault(k => f[0].StartsWith(k, StringComparison.OrdinalIgnoreCase) || k.StartsWith(f[0], StringComparison.OrdinalIgnoreCase)) ?? "pct:3";
-        throw new FormatException($"bad strategy '{text}': expected random, pct, pct:<depth> or pct:<depth>:<expected-steps> (did you mean {near}?)");
+        throw new FormatException($"bad strategy '{text}': expected random, pct, pct:<depth>, pct:<depth>:<expected-steps>, dpor, dpor:<max-preemptions> or exhaustive (did you mean {near}?)");
     }
 
     private static int Positive(string text, string field, string what) =>

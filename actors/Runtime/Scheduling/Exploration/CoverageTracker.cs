@@ -1,0 +1,42 @@
+namespace StressVm.Runtime;
+
+/// <summary>
+/// Coverage of a campaign: distinct interleaving classes seen (the hash of each run's partial order, not its
+/// linear order) and conflicting pairs (two dependent steps, named by actor, kind and message type) seen in both
+/// orders. Attach <see cref="Log"/> as the system's observer and call <see cref="AfterRun"/> after each run; when
+/// classes stop growing while schedules do, the campaign has saturated.
+/// </summary>
+public sealed class CoverageTracker
+{
+    private readonly PartialOrder _order = new();
+    private readonly HashSet<ulong> _classes = new();
+    private readonly HashSet<(ulong, ulong)> _pairs = new();
+    private int _bothOrders;
+
+    public StepLog Log { get; } = new();
+
+    public long Schedules { get; private set; }
+    public int Classes => _classes.Count;
+    /// <summary>Unordered pairs of conflicting step labels seen in at least one order.</summary>
+    public int PairsSeen => _pairs.Count - _bothOrders;
+    /// <summary>Of those, the pairs seen in both orders.</summary>
+    public int PairsBothOrders => _bothOrders;
+
+    public void AfterRun()
+    {
+        Schedules++;
+        _order.Build(Log, 0, OnRace);
+        _classes.Add(_order.ClassHash(Log));
+    }
+
+    private void OnRace(int i, int j, ReadOnlySpan<int> clockOfJ)
+    {
+        ulong a = Log.LabelOf(i), b = Log.LabelOf(j);
+        if (a == b || !_pairs.Add((a, b))) return;
+        if (_pairs.Contains((b, a))) _bothOrders++;
+    }
+
+    /// <summary>"classes 1,234 over 10,000 schedules; conflicting pairs 40 of 52 seen in both orders".</summary>
+    public override string ToString() =>
+        $"classes {Classes:N0} over {Schedules:N0} schedules; conflicting pairs {PairsBothOrders} of {PairsSeen} seen in both orders";
+}
