@@ -15,4 +15,7 @@ public interface IScenarioSource
 
     /// <summary>The exact `stressvm replay` command that reproduces <paramref name="seed"/> under <paramref name="strategy"/>.</summary>
     string ReplayCommand(string scenario, ulong seed, StrategySpec strategy) => ReplayCommandFormat.Default(scenario, seed, strategy);
+
+    /// <summary>What <paramref name="scenario"/> predicts (its <c>expect</c>), for the verdict; a source that knows nothing predicts "pass".</summary>
+    ScenarioExpectation Expectation(string scenario) => ScenarioExpectation.Pass(scenario);
 }

@@ -11,7 +11,8 @@ public static class KernelScenarioSource
     public static IScenarioSource Create(RunSettings settings) => new DelegateScenarioSource(
         ScenarioCatalog.Names,
         name => ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(name), settings, recordTrace: true), // signatures read the trace
-        (name, seed, strategy) => ReplayCommandFormat.Default(name, seed, strategy) + KnobArguments(settings));
+        (name, seed, strategy) => ReplayCommandFormat.Default(name, seed, strategy) + KnobArguments(settings),
+        name => ScenarioExpectation.Of(ScenarioCatalog.LoadBuiltin(name)));
 
     /// <summary>" -D ..." for every knob, setting and run option the user changed (see <see cref="RunSettings.OverrideArguments"/>).</summary>
     public static string KnobArguments(RunSettings settings) => settings.OverrideArguments();

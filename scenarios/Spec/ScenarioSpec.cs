@@ -31,6 +31,8 @@ public sealed record ScenarioSpec
     /// <summary>Where it was loaded from ("scenarios/NAME.conf" for built-ins), or null.</summary>
     public string? Source { get; init; }
     public string Expect { get; init; } = "pass";
+    /// <summary>Other invariants the planted bug may fire (<c>expect-also</c>): expected when found, never required.</summary>
+    public IReadOnlyList<string> ExpectAlso { get; init; } = [];
     public IReadOnlyDictionary<string, bool> Pins { get; init; } = new Dictionary<string, bool>();
     /// <summary>Pinned non-bug kernel settings (stressvm.kernel.perf.mode, fbdefio.version, ...), by name.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
