@@ -39,7 +39,7 @@ public static class ScenarioLoader
             var bugs = Obj(bugsV, "bugs");
             foreach (var k in bugs.Keys)
             {
-                if (!KernelKnobs.IsKnob(k)) throw bugs[k]!.Error($"unknown bug knob '{k}'; known: {string.Join(", ", KernelKnobs.Names)}");
+                if (!KernelKnobs.IsKnob(k)) throw bugs[k]!.Error(KernelKnobs.Unknown("bug knob", k, KernelKnobs.Names));
                 pins[k] = Bool(bugs[k]!, k);
             }
         }
@@ -141,7 +141,7 @@ public static class ScenarioLoader
                 LoadSettings(child, path + ".", into);
                 continue;
             }
-            if (!KernelKnobs.IsSetting(path)) throw v.Error($"unknown kernel setting '{path}'; known: {string.Join(", ", KernelKnobs.SettingNames)}");
+            if (!KernelKnobs.IsSetting(path)) throw v.Error(KernelKnobs.Unknown("kernel setting", path, KernelKnobs.SettingNames));
             string text = Scalar(v, $"a value for '{path}'").Text;
             try { KernelKnobs.Upstream.WithSetting(path, text); }
             catch (ArgumentException e) { throw v.Error(e.Message); }

@@ -6,20 +6,13 @@ namespace StressVm.Tests.Drivers;
 /// <summary>Shared helpers: the issue-5 scenarios, each knob's scenario and expected invariant, and a run loop.</summary>
 internal static class DriverScenarios
 {
-    /// <summary>(knob, scenario, invariant it must raise).</summary>
+    /// <summary>(knob, scenario, invariant it must raise) for the driver knobs, from the scenario catalogue.</summary>
     public static readonly (string Knob, string Scenario, string Invariant)[] Knobs =
-    [
-        ("perf-legacy-no-mapping", "perf-legacy-no-mapping", "livelock"),
-        ("perf-mkwrite-any-page", "perf-mkwrite-any-page", "write-to-readonly"),
-        ("perf-allow-split", "perf-allow-split", "refcount"),
-        ("fbdefio-mkwrite-unlocked", "fbdefio-mkwrite-unlocked", "lost-write"),
-        ("fbdefio-fault-resets-list", "fbdefio-fault-resets-list", "kernel-warn"),
-        ("fbdefio-offset-from-address", "fbdefio-offset-from-address", "kernel-warn"),
-        ("fbdefio-offset-from-address", "fbdefio-offset-hang", "deadlock"),
-        ("dax-mkwrite-skip-pte-check", "dax-mkwrite-skip-pte-check", "write-to-readonly"),
-        ("dax-insert-strict-pfn", "dax-insert-strict-pfn", "kernel-warn"),
-        ("dax-wrprotect-first-index-only", "dax-wrprotect-first-index-only", "lost-write"),
-    ];
+        StressVm.Tests.Kernel.KnobTableTests.Catalogue().Where(c => IsDriverKnob(c.Knob)).ToArray();
+
+    /// <summary>A driver knob is named after its driver: perf-, fbdefio-, dax-.</summary>
+    public static bool IsDriverKnob(string knob) =>
+        knob.StartsWith("perf-", StringComparison.Ordinal) || knob.StartsWith("fbdefio-", StringComparison.Ordinal) || knob.StartsWith("dax-", StringComparison.Ordinal);
 
     /// <summary>The correct driver versions (expect pass).</summary>
     public static readonly string[] Clean =

@@ -1,3 +1,4 @@
+using StressVm.Kernel;
 using StressVm.Scenarios;
 using Xunit;
 
@@ -34,13 +35,13 @@ public class FbDefioB14Tests
     public void VersionsComeFromTheScenarioAndCanBeOverridden()
     {
         var spec = ScenarioCatalog.LoadBuiltin("fbdefio-v7.0");
-        Assert.Equal("v7.0", spec.Knobs().FbdefioVersion);
-        Assert.Equal("v6.14", spec.Knobs(null, null, new Dictionary<string, string> { ["fbdefio.version"] = "v6.14" }).FbdefioVersion);
-        Assert.Equal("legacy", ScenarioCatalog.LoadBuiltin("perf-legacy").Knobs().PerfMode);
+        Assert.Equal(FbdefioVersion.V7_0, spec.Knobs().FbdefioVersion);
+        Assert.Equal(FbdefioVersion.V6_14, spec.Knobs(null, null, new Dictionary<string, string> { ["fbdefio.version"] = "v6.14" }).FbdefioVersion);
+        Assert.Equal(PerfMode.Legacy, ScenarioCatalog.LoadBuiltin("perf-legacy").Knobs().PerfMode);
     }
 
     [Theory]
-    [InlineData("kernel { fbdefio.version = v8 }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [] } ]", "fbdefio.version must be v6.14 or v7.0")]
+    [InlineData("kernel { fbdefio.version = v8 }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [] } ]", "fbdefio.version must be v7.0 or v6.14")]
     [InlineData("kernel { perf.nope = 1 }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [] } ]", "unknown kernel setting 'perf.nope'")]
     public void BadSettingsAreScenarioErrors(string text, string message)
     {

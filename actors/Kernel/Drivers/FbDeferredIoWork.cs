@@ -37,7 +37,7 @@ public sealed class FbDeferredIoWork : KernelActor
         info.WorkRuns++;
         Begin("fb_deferred_io_work");
         await Lock(info.Lock);
-        bool v614 = K.Knobs.FbdefioVersion == "v6.14";
+        bool v614 = K.Knobs.FbdefioVersion == FbdefioVersion.V6_14;
         var list = info.PagerefList;
         for (int i = 0; i < list.Count; i++)
         {

@@ -25,7 +25,7 @@ public sealed class FbDefioOps : VmOperations
         if (pgoff >= info.NPagerefs) return new(VmFault.SigBus); // offset >= info->fix.smem_len
         var page = info.PageAt(pgoff);
         cur.K.FolioGet(page); // fb_deferred_io_get_page: get_page
-        if (cur.K.Knobs.FbdefioVersion == "v6.14")
+        if (cur.K.Knobs.FbdefioVersion == FbdefioVersion.V6_14)
         {
             // <= v6.14: page->mapping = vmf->vma->vm_file->f_mapping; page->index = vmf->pgoff (for folio_mkclean).
             page.Mapping = vmf.Vma.Mapping;

@@ -29,7 +29,7 @@ public sealed class PerfMmapOps : VmOperations
     /// <summary>perf_mmap(): perf_mmap_rb, then (pfnmap) map_range() with read-only special PTEs.</summary>
     public override void Populate(KernelState k, Vma vma)
     {
-        _legacy = k.Knobs.PerfMode == "legacy";
+        _legacy = k.Knobs.PerfMode == PerfMode.Legacy;
         _rb.MmapRb(k, vma);
         if (_legacy) return; // pages arrive through perf_mmap_fault
         vma.Flags |= VmFlags.PfnMap; // remap_pfn_range() sets VM_PFNMAP

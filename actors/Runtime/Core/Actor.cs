@@ -19,16 +19,8 @@ public abstract class Actor
     internal readonly RingQueue<Envelope> Mailbox = new();
     internal readonly RingQueue<Envelope> Interrupts = new();
 
-    // Ask state: at most one outstanding Ask per actor (it is suspended while it waits).
-    internal bool Suspended;
-    internal int AwaitedAskId;
-    internal int AskTarget = -1;
-    internal Type? AskMessageType;
-    internal bool ReplyReady;
-    internal object? ReplySlot;
-    internal int ReplySender = -1;
-    internal Action? Continuation;
-    internal ValueTask PendingHandler;
+    /// <summary>The outstanding Ask, if any (see <see cref="AskState"/>).</summary>
+    internal AskState Asking = new() { Target = -1, ReplySender = -1, ReplyPostedAt = -1 };
 
     // The envelope whose handler is (or was, before suspending) running: Sender answers from it.
     internal int ContextSender = -1;
@@ -48,7 +40,7 @@ public abstract class Actor
     public ActorRef Sender => ContextSender < 0 ? ActorRef.Nobody : new ActorRef(System, ContextSender, ContextAskId);
 
     /// <summary>True while an awaited Ask has not been answered.</summary>
-    public bool IsSuspended => Suspended;
+    public bool IsSuspended => Asking.Suspended;
 
     public bool InterruptsMasked => InterruptMask > 0;
 
@@ -93,14 +85,12 @@ public abstract class Actor
     protected AskAwaitable<TReply> Ask<TReply>(ActorRef target, object message)
     {
         var sys = System;
-        if (Suspended || AwaitedAskId != 0)
+        if (Asking.Outstanding)
             throw new InvalidOperationException($"{Self.Name}: an Ask is already outstanding (actors are non-reentrant)");
         if (sys.CurrentActorId != Id)
             throw new InvalidOperationException($"{Self.Name}: Ask outside this actor's own handler");
         int askId = sys.NextAskId();
-        AwaitedAskId = askId;
-        AskTarget = target.Id;
-        AskMessageType = message.GetType();
+        Asking.Issue(askId, target.Id, message.GetType());
         sys.Post(target.Id, message, Id, askId, EnvelopeKind.Normal);
         return new AskAwaitable<TReply>(this);
     }
@@ -125,6 +115,23 @@ public abstract class Actor
 
     /// <summary>Raises a safety violation from inside a handler (for example a kernel WARN the model hits).</summary>
     protected void ReportViolation(string invariant, string detail) => System.ReportViolation(invariant, detail, Id);
+
+    /// <summary>
+    /// True when this actor's handlers touch nothing but its own fields and the messages it sends, so its steps
+    /// commute with every other actor's step that does not message it (partial-order reduction). The default,
+    /// false, is the safe one for actors that share memory: each step touches everything unless it declares
+    /// what it touches with <see cref="Touch"/>.
+    /// </summary>
+    protected internal virtual bool StateIsPrivate => false;
+
+    /// <summary>True while something records footprints (verify, coverage): build costly resource keys only then.</summary>
+    protected bool IsRecordingFootprint => System.Observer is not null;
+
+    /// <summary>
+    /// Declares a shared resource this step touches (see <see cref="Footprint.Of"/>). A step that declares one
+    /// declares all it touches outside its own fields: the rest of the model's memory is then taken as untouched.
+    /// </summary>
+    protected void Touch(long resource, bool write = true) => System.Touch(resource, write);
 
     /// <summary>True when the run records its trace: build costly span details only then.</summary>
     protected bool IsTracing => System.Trace.Recording;
@@ -165,32 +172,18 @@ public abstract class Actor
 
     internal void Suspend(Action continuation)
     {
-        if (AwaitedAskId == 0)
+        if (Asking.AwaitedId == 0)
             throw new InvalidOperationException($"{Self.Name}: awaited an Ask that was not issued by this actor");
-        Continuation = continuation;
-        Suspended = true;
+        Asking.Suspend(continuation);
     }
 
-    internal object TakeReply()
-    {
-        object r = ReplySlot ?? throw new InvalidOperationException($"{Self.Name}: no reply to take");
-        ReplySlot = null;
-        return r;
-    }
+    internal object TakeReply() => Asking.TakeReply() ?? throw new InvalidOperationException($"{Self.Name}: no reply to take");
 
     internal void ResetRuntimeState()
     {
         Mailbox.Clear();
         Interrupts.Clear();
-        Suspended = false;
-        AwaitedAskId = 0;
-        AskTarget = -1;
-        AskMessageType = null;
-        ReplyReady = false;
-        ReplySlot = null;
-        ReplySender = -1;
-        Continuation = null;
-        PendingHandler = default;
+        Asking.Reset();
         ContextSender = -1;
         ContextAskId = 0;
         InterruptMask = 0;
@@ -198,5 +191,5 @@ public abstract class Actor
 
     /// <summary>Whether the scheduler may pick this actor now.</summary>
     internal bool IsEnabled =>
-        (Interrupts.Count > 0 && InterruptMask == 0) || (Suspended ? ReplyReady : Mailbox.Count > 0);
+        (Interrupts.Count > 0 && InterruptMask == 0) || (Asking.Suspended ? Asking.ReplyReady : Mailbox.Count > 0);
 }

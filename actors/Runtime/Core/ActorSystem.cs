@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace StressVm.Runtime;
 
 /// <summary>
@@ -7,24 +5,22 @@ namespace StressVm.Runtime;
 /// pure function of the actors' setup, the strategy and the seed. Each step delivers one message, one
 /// Ask reply (resuming the suspended handler inline) or one interrupt to one actor chosen by the strategy
 /// among the enabled ones. Reused between runs: <see cref="Run"/> resets it without reallocating.
+/// The parts live apart: the registry (<see cref="ActorRegistry"/>), the choice log, the deadlock search,
+/// the per-sender mailbox policy, each actor's Ask state; an <see cref="IStepObserver"/> sees every step.
 /// </summary>
 public sealed class ActorSystem
 {
-    private readonly List<Actor> _actors = new();
-    private readonly List<string> _names = new();
-    private readonly List<Props> _props = new();
+    private readonly ActorRegistry _actors = new();
     private readonly List<ISafetyMonitor> _monitors = new();
     private readonly EnabledSet _enabled = new();
     private readonly Dictionary<Type, ulong> _replyTypeHash = new();
-    private int _rootCount = -1;
+    private readonly ChoiceLog _choices = new();
+    private readonly PerSenderMailbox _perSender = new();
     private int _askIds;
     private Violation? _violation;
     private ISchedulingStrategy? _strategy;
-
-    // Recorded choices of the current run, kept as parallel arrays: no allocation per step.
-    private int[] _choiceValue = new int[256];
-    private int[] _choiceBound = new int[256];
-    private int _choiceCount;
+    private bool _inStep;
+    private bool _declared;
 
     public ActorSystem(int maxSteps = 100_000, bool recordTrace = true)
     {
@@ -40,6 +36,9 @@ public sealed class ActorSystem
 
     public Trace Trace { get; }
 
+    /// <summary>Sees every step and what it touched (exploration, coverage); null: nothing is recorded.</summary>
+    public IStepObserver? Observer { get; set; }
+
     /// <summary>The step being taken (or the count of steps taken, between runs).</summary>
     public int Step { get; private set; }
 
@@ -54,7 +53,7 @@ public sealed class ActorSystem
 
     public int ActorCount => _actors.Count;
 
-    public string NameOf(int id) => id >= 0 && id < _names.Count ? _names[id] : $"#{id}";
+    public string NameOf(int id) => _actors.NameOf(id);
 
     public Actor ActorAt(int id) => _actors[id];
 
@@ -62,11 +61,11 @@ public sealed class ActorSystem
 
     public ActorRef? Find(string name)
     {
-        int i = _names.IndexOf(name);
+        int i = _actors.IndexOf(name);
         return i < 0 ? null : new ActorRef(this, i);
     }
 
-    public IReadOnlyList<string> ActorNames => _names;
+    public IReadOnlyList<string> ActorNames => _actors.Names;
 
     /// <summary>
     /// Creates an actor. Actors created before the first run are roots: they survive resets. Actors created
@@ -74,25 +73,11 @@ public sealed class ActorSystem
     /// </summary>
     public ActorRef ActorOf(Props props, string name)
     {
-        if (_names.Contains(name)) name = $"{name}#{_names.Count}";
-        var actor = props.NewActor();
-        int id = _actors.Count;
-        Attach(actor, id);
-        _actors.Add(actor);
-        _names.Add(name);
-        _props.Add(props);
-        return new ActorRef(this, id);
+        if (_inStep) Touch(Footprint.Global, true); // ids are handed out in creation order: creations do not commute
+        return new ActorRef(this, _actors.Add(this, props, name));
     }
 
     public void AddMonitor(ISafetyMonitor monitor) => _monitors.Add(monitor);
-
-    private void Attach(Actor actor, int id)
-    {
-        if (actor.SystemOrNull is not null && !ReferenceEquals(actor.SystemOrNull, this))
-            throw new InvalidOperationException("an actor instance belongs to one system");
-        actor.SystemOrNull = this;
-        actor.Id = id;
-    }
 
     /// <summary>
     /// Runs one schedule to its end: completion, a violation, a deadlock or the step budget.
@@ -120,6 +105,10 @@ public sealed class ActorSystem
         {
             return Finish(Outcome.ReplayDiverged, strategy, seed, error: e.Message);
         }
+        catch (RunAbandonedException)
+        {
+            return Finish(Outcome.Abandoned, strategy, seed);
+        }
         catch (Exception e)
         {
             string where = CurrentActorId >= 0 ? $"in {NameOf(CurrentActorId)} at step {Step}: " : $"at step {Step}: ";
@@ -128,6 +117,7 @@ public sealed class ActorSystem
         finally
         {
             CurrentActorId = -1;
+            _inStep = false;
             IsRunning = false;
         }
     }
@@ -140,7 +130,7 @@ public sealed class ActorSystem
             if (_violation is not null) return Finish(Outcome.Violation, strategy, seed);
             if (_enabled.Count == 0)
             {
-                var deadlock = FindDeadlock();
+                var deadlock = DeadlockDetector.Find(this, _actors);
                 if (deadlock is not null) return Finish(Outcome.Deadlock, strategy, seed, deadlock: deadlock);
                 foreach (var m in monitors)
                 {
@@ -154,7 +144,7 @@ public sealed class ActorSystem
             int id = strategy.NextActor(_enabled.Items, Step);
             if (!_enabled.Contains(id))
                 throw new InvalidOperationException($"strategy {strategy.Name} picked {NameOf(id)}, which is not enabled");
-            RecordChoice(id, 0);
+            _choices.Record(id, 0);
             Deliver(id);
             for (int i = 0; i < monitors.Count && _violation is null; i++)
             {
@@ -167,26 +157,7 @@ public sealed class ActorSystem
 
     private void Reset(ISchedulingStrategy strategy, ulong seed)
     {
-        if (_rootCount < 0) _rootCount = _actors.Count;
-        for (int i = _actors.Count - 1; i >= _rootCount; i--)
-        {
-            _actors[i].SystemOrNull = null;
-            _actors.RemoveAt(i);
-            _names.RemoveAt(i);
-            _props.RemoveAt(i);
-        }
-        for (int i = 0; i < _actors.Count; i++)
-        {
-            var a = _actors[i];
-            a.ResetRuntimeState();
-            if (!a.TryReset())
-            {
-                a.SystemOrNull = null;
-                var fresh = _props[i].NewActor();
-                Attach(fresh, i);
-                _actors[i] = fresh;
-            }
-        }
+        _actors.ResetToRoots(this);
         _enabled.Clear();
         _strategy = strategy;
         strategy.Prepare(seed);
@@ -194,36 +165,29 @@ public sealed class ActorSystem
         Step = 0;
         _askIds = 0;
         _violation = null;
-        _choiceCount = 0;
+        _choices.Clear();
         Trace.Reset(StableHash.Mix(0x5EED, seed));
         foreach (var m in _monitors) m.Reset();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RecordChoice(int value, int bound)
-    {
-        if (_choiceCount == _choiceValue.Length)
-        {
-            Array.Resize(ref _choiceValue, _choiceValue.Length * 2);
-            Array.Resize(ref _choiceBound, _choiceBound.Length * 2);
-        }
-        _choiceValue[_choiceCount] = value;
-        _choiceBound[_choiceCount] = bound;
-        _choiceCount++;
+        Observer?.RunBegins(this);
     }
 
     private void Deliver(int id)
     {
         var a = _actors[id];
+        var observer = Observer;
         CurrentActorId = id;
+        _inStep = true;
+        ulong typeHash;
         if (a.Interrupts.Count > 0 && a.InterruptMask == 0)
         {
             var env = a.Interrupts.Dequeue();
+            observer?.StepBegins(Step, id, EnvelopeKind.Interrupt, env.PostedAt);
             int savedSender = a.ContextSender, savedAsk = a.ContextAskId;
             a.ContextSender = env.Sender;
             a.ContextAskId = 0;
             var h = HandlerFor(a, env.Message);
-            Trace.Add(id, env.Sender, EnvelopeKind.Interrupt, env.Message, h.TypeHash);
+            typeHash = h.TypeHash;
+            Trace.Add(id, env.Sender, EnvelopeKind.Interrupt, env.Message, typeHash);
             var vt = h.Invoke(env.Message);
             if (!vt.IsCompleted)
                 throw new InvalidOperationException($"{NameOf(id)}: an interrupt handler ({env.Message.GetType().Name}) must not await");
@@ -231,66 +195,60 @@ public sealed class ActorSystem
             a.ContextSender = savedSender;
             a.ContextAskId = savedAsk;
         }
-        else if (a.Suspended)
+        else if (a.Asking.Suspended)
         {
-            object reply = a.ReplySlot!;
-            Trace.Add(id, a.ReplySender, EnvelopeKind.Reply, reply, ReplyTypeHash(a, reply));
-            a.ReplyReady = false;
-            a.Suspended = false;
-            a.AwaitedAskId = 0;
-            a.AskTarget = -1;
-            var k = a.Continuation!;
-            a.Continuation = null;
-            k();
-            if (!a.Suspended) CompleteHandler(a);
+            object reply = a.Asking.Reply!;
+            observer?.StepBegins(Step, id, EnvelopeKind.Reply, a.Asking.ReplyPostedAt);
+            typeHash = ReplyTypeHash(a, reply);
+            Trace.Add(id, a.Asking.ReplySender, EnvelopeKind.Reply, reply, typeHash);
+            a.Asking.Resume()();
+            if (!a.Asking.Suspended) CompleteHandler(a);
         }
         else
         {
-            var env = MailboxOrder == MailboxOrder.PerSender && a.Mailbox.Count > 1 ? TakeFromOneSender(a) : a.Mailbox.Dequeue();
+            Envelope env;
+            if (MailboxOrder == MailboxOrder.PerSender && a.Mailbox.Count > 1)
+            {
+                // Which sender goes first is a choice made inside this step: it reads every queued message.
+                env = _perSender.Take(a.Mailbox, this);
+                observer?.StepBegins(Step, id, EnvelopeKind.Normal, env.PostedAt);
+                observer?.Access(Footprint.Mailbox(id), true);
+            }
+            else
+            {
+                env = a.Mailbox.Dequeue();
+                observer?.StepBegins(Step, id, EnvelopeKind.Normal, env.PostedAt);
+            }
             a.ContextSender = env.Sender;
             a.ContextAskId = env.AskId;
             var h = HandlerFor(a, env.Message);
-            Trace.Add(id, env.Sender, EnvelopeKind.Normal, env.Message, h.TypeHash);
+            typeHash = h.TypeHash;
+            Trace.Add(id, env.Sender, EnvelopeKind.Normal, env.Message, typeHash);
             var vt = h.Invoke(env.Message);
             if (vt.IsCompleted)
             {
                 vt.GetAwaiter().GetResult();
-                if (a.AwaitedAskId != 0) throw new InvalidOperationException($"{NameOf(id)}: an Ask was issued but not awaited");
+                if (a.Asking.AwaitedId != 0) throw new InvalidOperationException($"{NameOf(id)}: an Ask was issued but not awaited");
             }
-            else if (a.Suspended) a.PendingHandler = vt;
+            else if (a.Asking.Suspended) a.Asking.PendingHandler = vt;
             else throw new InvalidOperationException(
                 $"{NameOf(id)}: the handler for {env.Message.GetType().Name} awaited something other than an Ask; only Asks are scheduling points");
         }
+        if (observer is not null)
+        {
+            // An actor that shares memory and declared nothing may have touched anything.
+            if (!_declared && !a.StateIsPrivate) observer.Access(Footprint.Global, true);
+            _declared = false;
+            observer.StepEnds(Step, id, typeHash);
+        }
+        _inStep = false;
         CurrentActorId = -1;
         _enabled.Set(id, a.IsEnabled);
     }
 
-    private int[] _senders = new int[8];
-
-    /// <summary>
-    /// <see cref="MailboxOrder.PerSender"/>: the oldest message of one of the senders with mail queued, the sender
-    /// drawn through the strategy (so recorded and replayed). Senders are numbered by their oldest message.
-    /// </summary>
-    private Envelope TakeFromOneSender(Actor a)
-    {
-        var box = a.Mailbox;
-        if (_senders.Length < box.Count) _senders = new int[box.Count * 2];
-        int distinct = 0;
-        for (int i = 0; i < box.Count; i++)
-        {
-            int sender = box.PeekAt(i).Sender;
-            bool seen = false;
-            for (int j = 0; j < distinct && !seen; j++) seen = box.PeekAt(_senders[j]).Sender == sender;
-            if (!seen) _senders[distinct++] = i;
-        }
-        if (distinct == 1) return box.Dequeue();
-        return box.RemoveAt(_senders[ChooseValue(distinct)]);
-    }
-
     private void CompleteHandler(Actor a)
     {
-        var vt = a.PendingHandler;
-        a.PendingHandler = default;
+        var vt = a.Asking.TakePendingHandler();
         if (!vt.IsCompleted)
             throw new InvalidOperationException($"{NameOf(a.Id)}: a handler awaited something other than an Ask");
         vt.GetAwaiter().GetResult(); // returns a pooled state machine to its pool, rethrows a model exception
@@ -321,23 +279,31 @@ public sealed class ActorSystem
         if (message is null) throw new ArgumentNullException(nameof(message));
         if ((uint)target >= (uint)_actors.Count) throw new InvalidOperationException($"no actor #{target}");
         var a = _actors[target];
+        int postedAt = _inStep ? Step : -1;
         switch (kind)
         {
             case EnvelopeKind.Reply:
-                if (a.AwaitedAskId != askId || a.ReplyReady)
+                if (!a.Asking.Offer(askId, message, sender, postedAt))
                     throw new InvalidOperationException($"{NameOf(target)} got a reply ({message.GetType().Name}) to an Ask it is not waiting for");
-                a.ReplySlot = message;
-                a.ReplySender = sender;
-                a.ReplyReady = true;
-                break;
+                break; // a reply commutes with everything but its own delivery, which it causes
             case EnvelopeKind.Interrupt:
-                a.Interrupts.Enqueue(new Envelope { Message = message, Sender = sender, Kind = kind });
+                a.Interrupts.Enqueue(new Envelope { Message = message, Sender = sender, Kind = kind, PostedAt = postedAt });
+                if (_inStep) Observer?.Access(Footprint.ActorState(target), true); // it changes the target's next step
                 break;
             default:
-                a.Mailbox.Enqueue(new Envelope { Message = message, Sender = sender, AskId = askId, Kind = kind });
+                a.Mailbox.Enqueue(new Envelope { Message = message, Sender = sender, AskId = askId, Kind = kind, PostedAt = postedAt });
+                if (_inStep) Observer?.Access(Footprint.Mailbox(target), true);
                 break;
         }
         if (target != CurrentActorId) _enabled.Set(target, a.IsEnabled);
+    }
+
+    /// <summary>Records that the running step touches <paramref name="resource"/>; see <see cref="Actor.Touch"/>.</summary>
+    internal void Touch(long resource, bool write)
+    {
+        if (Observer is null || !_inStep) return;
+        _declared = true;
+        Observer.Access(resource, write);
     }
 
     /// <summary>A spinning actor's hint to the strategy (see <see cref="ISchedulingStrategy.OnYield"/>); changes no state of the run.</summary>
@@ -349,7 +315,7 @@ public sealed class ActorSystem
         if (_strategy is null) throw new InvalidOperationException("choices are made during a run");
         int v = _strategy.NextValue(bound);
         if ((uint)v >= (uint)bound) throw new InvalidOperationException($"strategy returned {v} outside [0,{bound})");
-        RecordChoice(v, bound);
+        _choices.Record(v, bound);
         Trace.MixValue(v);
         return v;
     }
@@ -364,62 +330,9 @@ public sealed class ActorSystem
     }
 
     /// <summary>The choices of the last run as a schedule, with the given header fields.</summary>
-    public Schedule RecordedSchedule(IReadOnlyDictionary<string, string>? header = null)
-    {
-        var choices = new Choice[_choiceCount];
-        for (int i = 0; i < _choiceCount; i++)
-        {
-            int b = _choiceBound[i];
-            choices[i] = b == 0
-                ? new Choice(ChoiceKind.Actor, _choiceValue[i], 0, NameOf(_choiceValue[i]))
-                : new Choice(ChoiceKind.Value, _choiceValue[i], b, null);
-        }
-        return new Schedule(choices, header ?? new Dictionary<string, string>());
-    }
+    public Schedule RecordedSchedule(IReadOnlyDictionary<string, string>? header = null) =>
+        _choices.ToSchedule(NameOf, header ?? new Dictionary<string, string>());
 
     private RunResult Finish(Outcome outcome, ISchedulingStrategy strategy, ulong seed, DeadlockReport? deadlock = null, string? error = null) =>
         new(outcome, seed, strategy.Name, Step, Trace.FinalFingerprint, _violation, deadlock, error);
-
-    private DeadlockReport? FindDeadlock()
-    {
-        var waiters = new List<WaitEdge>();
-        var next = new Dictionary<int, int>();
-        for (int i = 0; i < _actors.Count; i++)
-        {
-            var a = _actors[i];
-            if (a.Suspended)
-            {
-                var holder = a.AskTarget >= 0 ? _actors[a.AskTarget].HolderFor(new ActorRef(this, i)) : ActorRef.Nobody;
-                waiters.Add(new WaitEdge(NameOf(i), NameOf(a.AskTarget), a.AskMessageType?.Name ?? "?",
-                    holder.IsNobody ? null : holder.Name, a.DescribeState()));
-                next[i] = holder.IsNobody ? a.AskTarget : holder.Id;
-            }
-            else if (a.HasUnfinishedWork)
-                waiters.Add(new WaitEdge(NameOf(i), "-", "-", null, a.DescribeState()));
-        }
-        if (waiters.Count == 0) return null;
-        return new DeadlockReport(waiters, FindCycle(next));
-    }
-
-    private List<string> FindCycle(Dictionary<int, int> next)
-    {
-        foreach (int start in next.Keys.Order())
-        {
-            var path = new List<int>();
-            int cur = start;
-            while (next.TryGetValue(cur, out int n) && !path.Contains(cur))
-            {
-                path.Add(cur);
-                cur = n;
-            }
-            int at = path.IndexOf(cur);
-            if (at >= 0)
-            {
-                var names = path.Skip(at).Select(NameOf).ToList();
-                names.Add(NameOf(cur));
-                return names;
-            }
-        }
-        return new List<string>();
-    }
 }

@@ -14,5 +14,7 @@ internal struct Envelope
     public object Message;
     public int Sender;
     public int AskId;
+    /// <summary>The step that posted it (-1: before any step): the causal edge exploration needs.</summary>
+    public int PostedAt;
     public EnvelopeKind Kind;
 }

@@ -27,3 +27,9 @@ public interface ISchedulingStrategy
 
 /// <summary>Thrown by a replaying strategy when the run no longer matches the schedule.</summary>
 public sealed class ReplayDivergedException(string message) : Exception(message);
+
+/// <summary>
+/// Thrown by an exploring strategy when every enabled actor is asleep (each would only repeat an explored
+/// interleaving class): the run ends as <see cref="Outcome.Abandoned"/>.
+/// </summary>
+public sealed class RunAbandonedException() : Exception("every enabled actor is asleep");

@@ -14,6 +14,8 @@ public enum Outcome
     InternalError,
     /// <summary>A replayed schedule no longer matches the system.</summary>
     ReplayDiverged,
+    /// <summary>The strategy ended the run early: it can only repeat what was explored (DPOR's sleep sets).</summary>
+    Abandoned,
 }
 
 /// <summary>The verdict of one run. Seed + strategy + the system's setup reproduce it exactly.</summary>
