@@ -6,13 +6,9 @@
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-# Sources only (see .dockerignore): the tests are not part of the image.
-COPY Directory.Build.props HOCON.conf ./
-COPY actors/ actors/
-COPY config/ config/
-COPY scenarios/ scenarios/
-COPY telemetry/ telemetry/
-COPY cli/ cli/
+# The whole repository less what .dockerignore leaves out (tests, build output, node_modules): every project
+# the CLI references comes along, however many there are.
+COPY . .
 RUN dotnet publish cli/StressVm.Cli.csproj -c Release -o /out/stressvm
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0

@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.ConfigCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(MinimizeCommand.Create());
+        root.Subcommands.Add(Commands.ConformCommand.Create());
         return root;
     }
 

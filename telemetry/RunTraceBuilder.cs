@@ -22,13 +22,14 @@ public sealed class RunTraceBuilder
     public static RunTrace From(string scenario, string strategy, RunResult result, Trace trace, string replayCommand, RunTraceOptions? options = null) =>
         new RunTraceBuilder(options).Build(scenario, result.Seed, strategy, result, trace, replayCommand);
 
-    public RunTrace Build(string scenario, ulong seed, string strategy, RunResult result, Trace trace, string replayCommand)
+    /// <param name="traceKey">What the trace id is derived from (a run's recipe text, <see cref="TraceIds.ForRecipe"/>); null: (scenario, seed).</param>
+    public RunTrace Build(string scenario, ulong seed, string strategy, RunResult result, Trace trace, string replayCommand, string? traceKey = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(trace);
         var o = _options;
-        var traceId = TraceIds.ForRun(scenario, seed);
+        var traceId = traceKey is null ? TraceIds.ForRun(scenario, seed) : TraceIds.ForRecipe(traceKey);
         var spans = new List<TraceSpan>();
         var stacks = new Dictionary<int, List<TraceSpan>>();
         var actorsWithSpans = new SortedSet<int>();

@@ -52,12 +52,12 @@ public sealed class TelemetrySession : IDisposable
     /// the user asked for; export problems never throw.
     /// </summary>
     public RunTrace? Record(string scenario, string strategy, RunResult result, Trace trace, string replayCommand,
-        string? traceOut = null, bool forceExport = false)
+        string? traceOut = null, bool forceExport = false, string? traceKey = null)
     {
         Metrics.RecordRun(scenario, result);
         bool export = Exporter is not null && (forceExport || Exporter.ShouldExport(result));
         if (!export && traceOut is null) return null;
-        var runTrace = Builder.Build(scenario, result.Seed, strategy, result, trace, replayCommand);
+        var runTrace = Builder.Build(scenario, result.Seed, strategy, result, trace, replayCommand, traceKey);
         if (traceOut is not null) TraceFiles.Write(traceOut, runTrace);
         if (export) Exporter!.Enqueue(runTrace);
         return runTrace;

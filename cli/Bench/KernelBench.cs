@@ -51,8 +51,8 @@ public static class KernelBench
             var spec = ScenarioCatalog.LoadBuiltin(name);
             var on = new Scenarios.RunSettings { KnobOverrides = new Dictionary<string, bool> { [knob] = true } };
             var off = new Scenarios.RunSettings { KnobOverrides = new Dictionary<string, bool> { [knob] = false } };
-            var (mr, fr) = Median(spec, on with { Strategy = "random" }, ranges, cap);
-            var (mp, fp) = Median(spec, on with { Strategy = "pct", PctDepth = pctDepth }, ranges, cap);
+            var (mr, fr) = Median(spec, on with { Strategy = Runtime.StrategySpec.Random.Instance }, ranges, cap);
+            var (mp, fp) = Median(spec, on with { Strategy = new Runtime.StrategySpec.Pct(pctDepth) }, ranges, cap);
             var (sps, steps) = Speed(spec, off, speedSchedules);
             var row = new KernelBenchRow(knob, name, spec.Expect, mr, mp, fr, fp, ranges, sps, steps);
             log?.Invoke($"{knob,-30} {name,-26} random {mr,7:0.#} ({fr}/{ranges})  pct {mp,7:0.#} ({fp}/{ranges})  {sps,9:0}/s  {steps:0.#} steps");

@@ -23,9 +23,10 @@ internal static class KernelSettings
     }
 
     /// <summary>Loads the configuration; null (with exit code 2 already reported) when it is bad.</summary>
-    public static Scenarios.RunSettings? Load(ParseResult parse, out int exitCode)
+    /// <param name="recipeOverrides">A schedule file's recorded settings (<see cref="Scenarios.Recipe.Overrides"/>), layered after --config and -D.</param>
+    public static Scenarios.RunSettings? Load(ParseResult parse, out int exitCode, IReadOnlyList<string>? recipeOverrides = null)
     {
-        var settings = ConfigOptions.LoadSettingsOrFail(parse, out exitCode);
+        var settings = ConfigOptions.LoadSettingsOrFail(parse, out exitCode, recipeOverrides);
         if (settings is null) return null;
         try
         {
@@ -34,8 +35,7 @@ internal static class KernelSettings
             {
                 Seeds = r.Seeds,
                 FirstSeed = r.FirstSeed,
-                Strategy = r.Strategy == ExplorationStrategy.Pct ? "pct" : "random",
-                PctDepth = r.PctDepth,
+                Strategy = r.Strategy == ExplorationStrategy.Pct ? new Runtime.StrategySpec.Pct(r.PctDepth) : Runtime.StrategySpec.Random.Instance,
                 MaxSteps = r.MaxSteps,
                 KnobOverrides = KernelKnobsConfig.UserOverrides(settings.Root),
                 SettingOverrides = KernelKnobsConfig.UserSettingOverrides(settings.Root),

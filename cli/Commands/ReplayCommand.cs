@@ -21,97 +21,93 @@ public static class ReplayCommand
     {
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
         var seed = new Option<ulong?>("--seed") { Description = "The seed to replay" };
-        var schedule = new Option<string?>("--schedule") { Description = "A schedule file written by run --save-schedule" };
-        var strategy = new Option<string?>("--strategy") { Description = "random or pct: the strategy the seed was run with (default stressvm.run.strategy)" };
-        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT depth the seed was run with (default 3)" };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default 10000)" };
-        var pctSteps = new Option<int?>("--pct-steps") { Description = "PCT's expected run length k the seed was run with (default: the scenario's pilot-run length, as run and soak use)" };
+        var schedule = new Option<string?>("--schedule") { Description = "A schedule file (run --save-schedule, minimize, soak): its header carries the recipe" };
+        var strategy = new StrategyOptions();
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget (default stressvm.run.max-steps)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var cmd = new Command("replay",
-            "Replay one seed (with the strategy options it was run with) or a schedule file, with tracing on: print the interleaving " +
-            "as one column per actor, time down the page, with spans and events, then the verdict and the fingerprint. The output " +
-            "is identical on every replay. --trace-out writes the trace for Jaeger's UI; --otlp-endpoint sends it to a collector. " +
-            "Exit code 1 when the run violates an invariant, 0 when not, 2 when the schedule does not fit the scenario.");
+            "Replay one seed (with the strategy and settings it was run with, as the printed replay command gives them) or a " +
+            "schedule file, with tracing on: print the interleaving as one column per actor, time down the page, with spans and " +
+            "events, then the verdict and the fingerprint. The output is identical on every replay. --trace-out writes the trace " +
+            "for Jaeger's UI; --otlp-endpoint sends it to a collector. Exit code 1 when the run violates an invariant, 0 when " +
+            "not, 2 when the schedule does not fit the scenario.");
         cmd.Arguments.Add(scenario);
-        foreach (var o in new Option[] { seed, schedule, strategy, pctDepth, pctSteps, maxSteps, json }) cmd.Options.Add(o);
+        cmd.Options.Add(seed);
+        cmd.Options.Add(schedule);
+        strategy.AddTo(cmd);
+        cmd.Options.Add(maxSteps);
+        cmd.Options.Add(json);
         ConfigOptions.AddTo(cmd);
         var tel = new TelemetryCliOptions();
         tel.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            var loaded = KernelSettings.Load(parse, out int code);
-            if (loaded is null) return code;
-            var s = loaded;
-            try
+            var err = parse.InvocationConfiguration.Error;
+            var input = RunInputs.Load(parse, "replay", parse.GetValue(scenario)!, parse.GetValue(seed), parse.GetValue(schedule), strategy, out int code);
+            if (input is null) return code;
+            if (parse.GetValue(maxSteps) is { } ms)
             {
-                var spec = ScenarioCatalog.Load(parse.GetValue(scenario)!);
-                s = s with
+                if (input.Schedule is not null)
                 {
-                    Strategy = parse.GetValue(strategy) ?? s.Strategy,
-                    PctDepth = parse.GetValue(pctDepth) ?? s.PctDepth,
-                    PctSteps = parse.GetValue(pctSteps),
-                    MaxSteps = parse.GetValue(maxSteps) ?? s.MaxSteps,
-                };
-                if (s.PctSteps is < 1) throw new ArgumentException("--pct-steps must be positive");
-                string? file = parse.GetValue(schedule);
-                ulong? sd = parse.GetValue(seed);
-                if ((file is null) == (sd is null)) throw new ArgumentException("give exactly one of --seed S or --schedule FILE");
-                Schedule? sched = null;
-                if (file is not null)
-                {
-                    if (!File.Exists(file)) throw new FileNotFoundException($"schedule file not found: {file}");
-                    sched = Schedule.Load(file);
-                    sd = ulong.Parse(sched.Get("seed") ?? "0", CultureInfo.InvariantCulture);
-                    // A schedule written by run names every knob; one from soak/minimize keeps the scenario's pins.
-                    if (sched.Get("knobs") is { } knobs) s = s with { KnobOverrides = ScenarioRunner.KnobsFromHeader(knobs) };
-                    if (sched.Get("mailbox-order") is { } order)
-                        s = s with { MailboxOrder = order == "per-sender" ? Runtime.MailboxOrder.PerSender : Runtime.MailboxOrder.PerActor };
-                    if (sched.Get("settings") is { } st) s = s with { SettingOverrides = ScenarioRunner.SettingsFromHeader(st) };
-                    if (sched.Get("max-steps") is { } ms) s = s with { MaxSteps = int.Parse(ms, CultureInfo.InvariantCulture) };
+                    err.WriteLine("stressvm replay: --max-steps goes with --seed; a schedule file carries its own step budget");
+                    return CliApp.ExitBadInput;
                 }
-                if (!StrategySpec.Kinds.Contains(s.Strategy)) throw new ArgumentException($"unknown strategy '{s.Strategy}'; expected random or pct");
-                var settings = ConfigOptions.LoadSettingsOrFail(parse, out code);
-                if (settings is null) return code;
-                return TelemetryFromConfig.WithSession(tel, parse, settings, replay: true, "replay",
-                    session => Replay(spec, s, sd!.Value, sched, parse.GetValue(json), session, tel.TraceOutPath(parse), file));
+                input = input with { Settings = input.Settings with { MaxSteps = ms } };
             }
-            catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException or FormatException)
+            if (input.Settings.MaxSteps < 1)
             {
-                Console.Error.WriteLine($"stressvm replay: {e.Message}");
+                err.WriteLine($"stressvm replay: --max-steps must be at least 1, found {input.Settings.MaxSteps}");
                 return CliApp.ExitBadInput;
             }
+            string? traceOut = tel.TraceOutPath(parse);
+            if (traceOut is not null && OutputFiles.CheckFile(traceOut) is { } bad)
+            {
+                err.WriteLine($"stressvm replay: --trace-out: {bad}");
+                return CliApp.ExitBadInput;
+            }
+            var settings = ConfigOptions.LoadSettingsOrFail(parse, out code);
+            if (settings is null) return code;
+            var o = parse.InvocationConfiguration.Output;
+            return TelemetryFromConfig.WithSession(tel, parse, settings, replay: true, "replay",
+                session => Replay(input, parse.GetValue(json), session, traceOut, o, err));
         });
         return cmd;
     }
 
-    private static int Replay(ScenarioSpec spec, Scenarios.RunSettings s, ulong seed, Schedule? sched, bool json,
-        Telemetry.TelemetrySession session, string? traceOut, string? scheduleFile)
+    private static int Replay(RunInput input, bool json, Telemetry.TelemetrySession session, string? traceOut, TextWriter o, TextWriter err)
     {
-        var model = ScenarioRunner.BuildModel(spec, s, recordTrace: true);
+        var spec = input.Spec;
+        var model = ScenarioRunner.BuildModel(spec, input.Settings, recordTrace: true);
+        if (!RunInputs.CheckActors(input, model, "replay", err)) return CliApp.ExitBadInput;
+        var sched = input.Schedule;
         // A minimized schedule may also leave program operations out: apply them as the minimizer did.
         if (sched?.Get(ScheduleMinimizer.DroppedOperationsKey) is { } dropped)
             model.DroppedOperations = new HashSet<int>(ScheduleMinimizer.ParseDropped(dropped));
-        ISchedulingStrategy strategy = sched is null
-            ? ScenarioRunner.Strategy(model, s)
-            : new ReplayStrategy(sched, strict: true, model.System.NameOf);
-        var r = Explorer.RunOne(model, strategy, seed);
-        var trace = model.System.Trace;
+        var strategySpec = input.Recorded?.Strategy ?? ScenarioRunner.ResolveStrategy(model, input.Settings);
+        var recipe = Recipes.For(model, input.Settings, strategySpec, input.Seed);
+        var replayer = sched is null ? null : new ReplayStrategy(sched, strict: true, model.System.NameOf);
+        ISchedulingStrategy strategy = replayer ?? strategySpec.Create();
+        var r = Explorer.RunOne(model, strategy, input.Seed);
+        if (replayer?.Leftover(r) is { } leftover)
+            r = r with { Outcome = Outcome.ReplayDiverged, Error = leftover, Violation = null, Deadlock = null };
         string? finding = ScenarioRunner.FindingName(r);
-        if (json) WriteJson(spec, model, strategy, r, finding);
-        else WriteColumns(spec, model, strategy, r, finding);
-        string command = scheduleFile is not null
-            ? $"stressvm replay {ScenarioCatalog.CommandLineName(spec)} --schedule {scheduleFile}"
-            : $"stressvm replay {ScenarioCatalog.CommandLineName(spec)} --seed {seed} --strategy {s.Strategy}{(s.Strategy == "pct" ? $" --pct-depth {s.PctDepth}" : "")}";
-        if (TelemetryCliOptions.ExportRun(session, spec.Name, strategy.Name, r, trace, command, traceOut, Console.Error) != 0)
+        string command = sched is null ? recipe.ReplayCommand() : Recipe.ScheduleReplayCommand(ScenarioCatalog.CommandLineName(spec), input.ScheduleFile!);
+        if (json) WriteJson(spec, model, recipe, r, finding, command, o);
+        else WriteColumns(spec, model, recipe, r, finding, o);
+        if (TelemetryCliOptions.ExportRun(session, spec.Name, recipe, r, model.System.Trace, traceOut, err, command) != 0)
             return CliApp.ExitBadInput;
         if (session.Options.Enabled && !json)
-            Console.WriteLine($"trace id     {TelemetryCliOptions.TraceIdOf(spec.Name, seed)}");
+            o.WriteLine($"trace id     {TelemetryCliOptions.TraceIdOf(recipe)}");
         if (r.Outcome is Outcome.InternalError) return CliApp.ExitInternalError;
-        if (r.Outcome is Outcome.ReplayDiverged) return CliApp.ExitBadInput; // the schedule does not fit this scenario
+        if (r.Outcome is Outcome.ReplayDiverged)
+        {
+            err.WriteLine($"stressvm replay: {input.ScheduleFile ?? "the run"} does not replay: {r.Error}");
+            return CliApp.ExitBadInput; // the schedule does not fit this scenario
+        }
         return r.IsBug ? CliApp.ExitBugFound : CliApp.ExitOk;
     }
 
-    private static void WriteColumns(ScenarioSpec spec, KernelModel model, ISchedulingStrategy strategy, RunResult r, string? finding)
+    private static void WriteColumns(ScenarioSpec spec, KernelModel model, Recipe recipe, RunResult r, string? finding, TextWriter o)
     {
         var sys = model.System;
         var trace = sys.Trace;
@@ -120,11 +116,11 @@ public static class ReplayCommand
         actors.Sort();
         var col = new Dictionary<int, int>();
         for (int i = 0; i < actors.Count; i++) col[actors[i]] = i;
-        Console.WriteLine($"scenario {spec.Name}   seed {r.Seed}   strategy {strategy.Name}   knobs {model.Knobs}");
+        o.WriteLine($"scenario {spec.Name}   seed {r.Seed}   strategy {recipe.Strategy.Text}   knobs {model.Knobs}{(recipe.Settings.Count == 0 ? "" : "   settings " + string.Join(" ", recipe.Settings))}{(recipe.Swarm is null ? "" : "   swarm " + recipe.Swarm)}");
         var sb = new StringBuilder("  step ");
         foreach (var a in actors) sb.Append("| ").Append(Fit(sys.NameOf(a))).Append(' ');
-        Console.WriteLine(sb.ToString().TrimEnd());
-        Console.WriteLine(new string('-', sb.Length));
+        o.WriteLine(sb.ToString().TrimEnd());
+        o.WriteLine(new string('-', sb.Length));
         var marks = trace.Marks;
         int m = 0;
         foreach (var st in trace.Steps)
@@ -135,22 +131,22 @@ public static class ReplayCommand
                 EnvelopeKind.Interrupt => $"irq {st.Message}",
                 _ => st.Sender == st.Actor ? st.Message.ToString()! : $"{st.Message} <- {trace.ActorName(st.Sender)}",
             };
-            Console.WriteLine(Row(st.Index.ToString(CultureInfo.InvariantCulture), col[st.Actor], actors.Count, text));
+            o.WriteLine(Row(st.Index.ToString(CultureInfo.InvariantCulture), col[st.Actor], actors.Count, text));
             while (m < marks.Length && marks[m].Step <= st.Index)
             {
                 var mk = marks[m++];
                 if (mk.Actor < 0 || !col.ContainsKey(mk.Actor)) continue;
                 string kind = mk.Kind switch { MarkKind.SpanBegin => "[ ", MarkKind.SpanEnd => "] ", MarkKind.Error => "!! ", _ => ". " };
-                Console.WriteLine(Row("", col[mk.Actor], actors.Count, kind + mk.Name + (mk.Detail is null ? "" : " " + mk.Detail)));
+                o.WriteLine(Row("", col[mk.Actor], actors.Count, kind + mk.Name + (mk.Detail is null ? "" : " " + mk.Detail)));
             }
         }
-        Console.WriteLine();
-        Console.WriteLine($"outcome      {r.Outcome}{(finding is null ? "" : $": {finding}")}");
-        if (r.Violation is not null) Console.WriteLine($"violation    {r.Violation}");
-        if (r.Deadlock is not null) Console.WriteLine($"deadlock     {r.Deadlock}");
-        if (r.Error is not null) Console.WriteLine($"error        {r.Error}");
-        Console.WriteLine($"steps        {r.Steps}");
-        Console.WriteLine($"fingerprint  {r.Fingerprint:x16}");
+        o.WriteLine();
+        o.WriteLine($"outcome      {r.Outcome}{(finding is null ? "" : $": {finding}")}");
+        if (r.Violation is not null) o.WriteLine($"violation    {r.Violation}");
+        if (r.Deadlock is not null) o.WriteLine($"deadlock     {r.Deadlock}");
+        if (r.Error is not null) o.WriteLine($"error        {r.Error}");
+        o.WriteLine($"steps        {r.Steps}");
+        o.WriteLine($"fingerprint  {r.Fingerprint:x16}");
     }
 
     private static string Fit(string s) => s.Length > Col ? s[..(Col - 1)] + "~" : s.PadRight(Col);
@@ -163,17 +159,22 @@ public static class ReplayCommand
         return sb.ToString().TrimEnd();
     }
 
-    private static void WriteJson(ScenarioSpec spec, KernelModel model, ISchedulingStrategy strategy, RunResult r, string? finding)
+    private static void WriteJson(ScenarioSpec spec, KernelModel model, Recipe recipe, RunResult r, string? finding, string command, TextWriter o)
     {
         var trace = model.System.Trace;
-        using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var buffer = new MemoryStream();
+        using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteString("scenario", spec.Name);
         w.WriteNumber("seed", r.Seed);
-        w.WriteString("strategy", strategy.Name);
+        w.WriteString("strategy", recipe.Strategy.Text);
         w.WriteString("knobs", model.Knobs.ToString());
+        w.WriteString("replay", command);
+        w.WriteString("recipe", recipe.ToText());
+        if (recipe.Swarm is not null) w.WriteString("swarm", recipe.Swarm);
         w.WriteNumber("schedules", 1);
         w.WriteString("outcome", r.Outcome.ToString());
+        if (r.Error is not null) w.WriteString("error", r.Error);
         w.WriteNumber("steps", r.Steps);
         w.WriteString("fingerprint", r.Fingerprint.ToString("x16", CultureInfo.InvariantCulture));
         w.WriteStartArray("violations");
@@ -202,6 +203,6 @@ public static class ReplayCommand
         w.WriteEndArray();
         w.WriteEndObject();
         w.Flush();
-        Console.WriteLine();
+        o.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
 }

@@ -20,9 +20,8 @@ public static class RunCommand
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file" };
         var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (schedules) to run (default stressvm.run.seeds)" };
         var firstSeed = new Option<ulong?>("--first-seed") { Description = "First seed (default stressvm.run.first-seed)" };
-        var strategy = new Option<string?>("--strategy") { Description = "random or pct (default stressvm.run.strategy)" };
-        var pctDepth = new Option<int?>("--pct-depth") { Description = "PCT bug depth d (default stressvm.run.pct-depth)" };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default stressvm.run.max-steps); exceeding it is a livelock" };
+        var strategy = new StrategyOptions();
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step budget per schedule (default stressvm.run.max-steps); exceeding it is a step-budget finding" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary" };
         var save = new Option<string?>("--save-schedule") { Description = "Directory to write the first failing schedule of each invariant to" };
         var cmd = new Command("run",
@@ -33,16 +32,21 @@ public static class RunCommand
             "Exit code 0 when every violation found was the scenario's expect and the expected one was found, 1 on an unexpected " +
             "violation or a missed expectation, 2 for bad input, 3 when the model itself threw.");
         cmd.Arguments.Add(scenario);
-        foreach (var o in new Option[] { seeds, firstSeed, strategy, pctDepth, maxSteps, json, save }) cmd.Options.Add(o);
+        cmd.Options.Add(seeds);
+        cmd.Options.Add(firstSeed);
+        strategy.AddTo(cmd);
+        foreach (var o in new Option[] { maxSteps, json, save }) cmd.Options.Add(o);
         ConfigOptions.AddTo(cmd);
         var tel = new TelemetryCliOptions();
         tel.AddTo(cmd);
         cmd.SetAction(parse =>
         {
+            var err = parse.InvocationConfiguration.Error;
             ScenarioSpec spec;
             var loaded = KernelSettings.Load(parse, out int code);
             if (loaded is null) return code;
             var s = loaded;
+            string? saveDir = parse.GetValue(save), traceOut = tel.TraceOutPath(parse);
             try
             {
                 spec = ScenarioCatalog.Load(parse.GetValue(scenario)!);
@@ -50,22 +54,24 @@ public static class RunCommand
                 {
                     Seeds = parse.GetValue(seeds) ?? s.Seeds,
                     FirstSeed = parse.GetValue(firstSeed) ?? s.FirstSeed,
-                    Strategy = parse.GetValue(strategy) ?? s.Strategy,
-                    PctDepth = parse.GetValue(pctDepth) ?? s.PctDepth,
+                    Strategy = strategy.Resolve(parse, s.Strategy),
                     MaxSteps = parse.GetValue(maxSteps) ?? s.MaxSteps,
                 };
-                if (!StrategySpec.Kinds.Contains(s.Strategy)) throw new ArgumentException($"unknown strategy '{s.Strategy}'; expected random or pct");
-                if (s.Seeds < 1 || s.PctDepth < 1 || s.MaxSteps < 1) throw new ArgumentException("--seeds, --pct-depth and --max-steps must be positive");
+                if (s.Seeds < 1 || s.MaxSteps < 1) throw new ArgumentException("--seeds and --max-steps must be positive");
+                // Output paths are checked before the work starts: a typo must not cost the run.
+                if (saveDir is not null && OutputFiles.CheckDirectory(saveDir, "--save-schedule") is { } bad) throw new ArgumentException(bad);
+                if (traceOut is not null && OutputFiles.CheckFile(traceOut) is { } badTrace) throw new ArgumentException($"--trace-out: {badTrace}");
             }
-            catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException)
+            catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException or FormatException)
             {
-                Console.Error.WriteLine($"stressvm run: {e.Message}");
+                err.WriteLine($"stressvm run: {e.Message}");
                 return CliApp.ExitBadInput;
             }
             var settings = ConfigOptions.LoadSettingsOrFail(parse, out code);
             if (settings is null) return code;
+            var o = parse.InvocationConfiguration.Output;
             return TelemetryFromConfig.WithSession(tel, parse, settings, replay: false, "run",
-                session => Run(spec, s, parse.GetValue(json), parse.GetValue(save), session, tel.TraceOutPath(parse)));
+                session => Run(spec, s, parse.GetValue(json), saveDir, session, traceOut, o, err));
         });
         return cmd;
     }
@@ -78,14 +84,18 @@ public static class RunCommand
         public int FirstStep;
         public int FirstSchedule;
         public required string Detail;
+        public required Recipe Recipe;
+        public string? Saved;
     }
 
     private static int Run(ScenarioSpec spec, Scenarios.RunSettings s, bool json, string? saveDir,
-        Telemetry.TelemetrySession session, string? traceOut)
+        Telemetry.TelemetrySession session, string? traceOut, TextWriter o, TextWriter err)
     {
         var model = ScenarioRunner.BuildModel(spec, s);
-        var strategy = ScenarioRunner.Strategy(model, s);
-        var traced = new TracedRerun(spec, s, strategy, session, traceOut);
+        var strategySpec = ScenarioRunner.ResolveStrategy(model, s);
+        var strategy = strategySpec.Create();
+        var recipe = Recipes.For(spec, s, strategySpec, s.FirstSeed); // once per run; per finding only the seed changes
+        var traced = new TracedRerun(spec, s, recipe, session, traceOut, err);
         var findings = new SortedDictionary<string, Finding>(StringComparer.Ordinal);
         var fingerprints = new HashSet<ulong>();
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal); // ISimulationModel.AddCounters, summed
@@ -114,12 +124,20 @@ public static class RunCommand
             string name = ScenarioRunner.FindingName(r)!;
             if (!findings.TryGetValue(name, out var f))
             {
-                findings[name] = f = new Finding { Invariant = name, FirstSeed = seed, FirstStep = r.Violation?.Step ?? r.Steps, FirstSchedule = i + 1, Detail = r.ToString() };
+                var failing = recipe.WithSeed(seed) with { Swarm = Recipes.SwarmOf(spec, seed) };
+                findings[name] = f = new Finding
+                {
+                    Invariant = name, FirstSeed = seed, FirstStep = r.Violation?.Step ?? r.Steps, FirstSchedule = i + 1,
+                    Detail = r.ToString(), Recipe = failing,
+                };
                 if (saveDir is not null)
                 {
-                    Directory.CreateDirectory(saveDir);
-                    var sched = model.System.RecordedSchedule(ScenarioRunner.ScheduleHeader(model, s, strategy, seed));
-                    sched.Save(Path.Combine(saveDir, $"{spec.Name}-{name}-seed{seed}.schedule"));
+                    var header = failing.ToHeader();
+                    header[Recipe.Header.Invariant] = name;
+                    var sched = model.System.RecordedSchedule(header);
+                    var (path, failure) = OutputFiles.WriteWithFallback(Path.Combine(saveDir, $"{spec.Name}-{name}-seed{seed}.schedule"), sched.ToText());
+                    if (failure is not null) err.WriteLine($"stressvm run: {failure}; wrote the schedule to {path} instead");
+                    f.Saved = path;
                 }
             }
             f.Count++;
@@ -127,7 +145,7 @@ public static class RunCommand
         sw.Stop();
         progress.Clear();
         int ran = done;
-        if (progress.Stopped) Console.Error.WriteLine($"stressvm run: stopped by {progress.StoppedBy} after {ran} of {s.Seeds} schedules");
+        if (progress.Stopped) err.WriteLine($"stressvm run: stopped by {progress.StoppedBy} after {ran} of {s.Seeds} schedules");
         double perSecond = ran / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
         bool found = findings.Count > 0;
         var judged = ExpectationVerdict.Judge([ScenarioExpectation.Of(spec)], findings.Keys.Select(k => (spec.Name, k)), errors,
@@ -136,78 +154,86 @@ public static class RunCommand
 
         if (json)
         {
-            using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            w.WriteStartObject();
-            w.WriteString("scenario", spec.Name);
-            w.WriteString("expect", spec.Expect);
-            w.WriteString("knobs", model.Knobs.ToString());
-            w.WriteString("strategy", strategy.Name);
-            w.WriteNumber("firstSeed", s.FirstSeed);
-            w.WriteNumber("schedules", ran);
-            w.WriteNumber("distinctFingerprints", fingerprints.Count);
-            w.WriteNumber("steps", steps);
-            w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
-            w.WriteNumber("internalErrors", errors);
-            if (firstError is not null) w.WriteString("firstInternalError", firstError);
-            w.WriteStartObject("counters");
-            foreach (var (name, v) in counters) w.WriteNumber(name, v);
-            w.WriteEndObject();
-            w.WriteStartArray("violations");
-            foreach (var f in findings.Values)
+            var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 w.WriteStartObject();
-                w.WriteString("invariant", f.Invariant);
-                w.WriteNumber("count", f.Count);
-                w.WriteNumber("seed", f.FirstSeed);
-                w.WriteNumber("step", f.FirstStep);
-                w.WriteNumber("schedule", f.FirstSchedule);
-                w.WriteString("detail", f.Detail);
-                w.WriteBoolean("expected", judged.IsExpected(spec.Name, f.Invariant));
+                w.WriteString("scenario", spec.Name);
+                w.WriteString("expect", spec.Expect);
+                w.WriteString("knobs", model.Knobs.ToString());
+                w.WriteString("strategy", strategySpec.Text);
+                w.WriteNumber("firstSeed", s.FirstSeed);
+                w.WriteNumber("schedules", ran);
+                w.WriteNumber("distinctFingerprints", fingerprints.Count);
+                w.WriteNumber("steps", steps);
+                w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
+                w.WriteNumber("internalErrors", errors);
+                if (firstError is not null) w.WriteString("firstInternalError", firstError);
+                w.WriteStartObject("counters");
+                foreach (var (name, v) in counters) w.WriteNumber(name, v);
+                w.WriteEndObject();
+                w.WriteStartArray("violations");
+                foreach (var f in findings.Values)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("invariant", f.Invariant);
+                    w.WriteNumber("count", f.Count);
+                    w.WriteNumber("seed", f.FirstSeed);
+                    w.WriteNumber("step", f.FirstStep);
+                    w.WriteNumber("schedule", f.FirstSchedule);
+                    w.WriteString("detail", f.Detail);
+                    w.WriteString("replay", f.Recipe.ReplayCommand());
+                    w.WriteString("recipe", f.Recipe.ToText());
+                    if (f.Saved is not null)
+                    {
+                        w.WriteString("scheduleFile", f.Saved);
+                        w.WriteString("replaySchedule", Recipe.ScheduleReplayCommand(f.Recipe.Scenario, f.Saved));
+                    }
+                    w.WriteBoolean("expected", judged.IsExpected(spec.Name, f.Invariant));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteStartArray("unmetExpectations");
+                foreach (var u in judged.Unmet)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("scenario", u.Scenario);
+                    w.WriteString("invariant", u.Invariant);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteBoolean("complete", judged.StoppedEarly is null);
+                w.WriteString("verdict", verdict);
+                w.WriteNumber("exitCode", judged.ExitCode);
                 w.WriteEndObject();
             }
-            w.WriteEndArray();
-            w.WriteStartArray("unmetExpectations");
-            foreach (var u in judged.Unmet)
-            {
-                w.WriteStartObject();
-                w.WriteString("scenario", u.Scenario);
-                w.WriteString("invariant", u.Invariant);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteBoolean("complete", judged.StoppedEarly is null);
-            w.WriteString("verdict", verdict);
-            w.WriteNumber("exitCode", judged.ExitCode);
-            w.WriteEndObject();
-            w.Flush();
-            Console.WriteLine();
+            o.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
         }
         else
         {
-            Console.WriteLine($"scenario    {spec.Name} (expect {spec.Expect})");
-            Console.WriteLine($"knobs       {model.Knobs}");
-            Console.WriteLine($"strategy    {strategy.Name}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)Math.Max(ran, 1) - 1}");
-            Console.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
-            Console.WriteLine($"speed       {perSecond:0} schedules/s");
-            if (errors > 0) Console.WriteLine($"model errors {errors}; first: {firstError}");
+            o.WriteLine($"scenario    {spec.Name} (expect {spec.Expect})");
+            o.WriteLine($"knobs       {model.Knobs}");
+            o.WriteLine($"settings    {(recipe.Settings.Count == 0 ? "defaults" : string.Join(" ", recipe.Settings))}");
+            o.WriteLine($"strategy    {strategySpec.Text}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)Math.Max(ran, 1) - 1}");
+            o.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints.Count}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
+            o.WriteLine($"speed       {perSecond:0} schedules/s");
+            if (errors > 0) o.WriteLine($"model errors {errors}; first: {firstError}");
             if (counters.Count > 0)
-                Console.WriteLine($"counters    {string.Join("  ", counters.Select(c => $"{c.Key} {c.Value} ({(double)c.Value / Math.Max(ran, 1):0.##}/schedule)"))}");
-            if (!found) Console.WriteLine("violations  none");
+                o.WriteLine($"counters    {string.Join("  ", counters.Select(c => $"{c.Key} {c.Value} ({(double)c.Value / Math.Max(ran, 1):0.##}/schedule)"))}");
+            if (!found) o.WriteLine("violations  none");
             else
             {
-                Console.WriteLine("violations");
+                o.WriteLine("violations");
                 foreach (var f in findings.Values)
                 {
-                    Console.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  {(judged.IsExpected(spec.Name, f.Invariant) ? "expected  " : "UNEXPECTED")}  first seed {f.FirstSeed} (schedule {f.FirstSchedule}, step {f.FirstStep})");
-                    Console.WriteLine($"      {f.Detail}");
-                    string target = ScenarioCatalog.CommandLineName(spec);
-                    Console.WriteLine($"      replay: stressvm replay {target} --seed {f.FirstSeed} --strategy {s.Strategy}{(s.Strategy == "pct" ? $" --pct-depth {s.PctDepth}" : "")}{KnobArgs(s)}");
+                    o.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  {(judged.IsExpected(spec.Name, f.Invariant) ? "expected  " : "UNEXPECTED")}  first seed {f.FirstSeed} (schedule {f.FirstSchedule}, step {f.FirstStep})");
+                    o.WriteLine($"      {f.Detail}");
+                    o.WriteLine($"      replay: {f.Recipe.ReplayCommand()}");
+                    if (f.Saved is not null) o.WriteLine($"      schedule: {Recipe.ScheduleReplayCommand(f.Recipe.Scenario, f.Saved)}");
                 }
             }
-            Console.WriteLine($"verdict     {verdict}");
+            o.WriteLine($"verdict     {verdict}");
         }
         return judged.ExitCode; // 0 all as predicted, 1 unexpected or missed, 3 the model threw (a StressVm defect)
     }
-
-    private static string KnobArgs(Scenarios.RunSettings s) => s.OverrideArguments();
 }

@@ -97,7 +97,7 @@ public static class SoakCommand
             try
             {
                 report = SoakReport.FromDirectories(parse.GetValue(states) ?? [], w => Console.Error.WriteLine($"stressvm soak report: warning: {w}"),
-                    Scenarios.ReplayCommand, Scenarios.Expectation);
+                    Scenarios.Expectation);
             }
             catch (IOException e)
             {

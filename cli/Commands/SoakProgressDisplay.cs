@@ -104,7 +104,7 @@ internal static class SoakSession
             _ => null,
         };
         if (runner.CurrentState is not { } state) return CliApp.ExitInternalError;
-        var report = SoakReport.FromStates([state], source.ReplayCommand, source.Expectation, stoppedEarly);
+        var report = SoakReport.FromStates([state], source.Expectation, stoppedEarly);
         Console.Out.Write(report.ToText());
         if (s.Reason == SoakStopReason.WorkerFailed && report.ExitCode == CliApp.ExitOk) return CliApp.ExitInternalError;
         return report.ExitCode;

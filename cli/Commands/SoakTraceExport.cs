@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using StressVm.Runtime;
+using StressVm.Scenarios;
 using StressVm.Scenarios.Soak;
 using StressVm.Telemetry;
 
@@ -20,10 +21,9 @@ internal static class SoakTraceExport
             try
             {
                 if (!models.TryGetValue(f.Scenario, out var model)) models[f.Scenario] = model = source.Create(f.Scenario, 0);
-                var spec = ReplayCommandFormat.Parse(f.Strategy);
-                var r = Explorer.RunOne(model, spec.Create(), f.Seed);
-                TelemetryCliOptions.ExportRun(session, f.Scenario, spec.Create().Name, r, model.System.Trace,
-                    source.ReplayCommand(f.Scenario, f.Seed, spec), null, Console.Error);
+                var recipe = f.Recipe is { } text ? Recipe.Parse(text) : source.Recipe(f.Scenario, f.Seed, StrategySpec.Parse(f.Strategy));
+                var r = Explorer.RunOne(model, recipe.Strategy.Create(), f.Seed);
+                TelemetryCliOptions.ExportRun(session, f.Scenario, recipe, r, model.System.Trace, null, Console.Error);
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {

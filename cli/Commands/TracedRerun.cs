@@ -7,9 +7,10 @@ namespace StressVm.Cli;
 /// <summary>
 /// For `run`: campaigns run with trace recording off (speed), so a run chosen for export (every failing one,
 /// a sampled share of the passing ones) is run again, same seed and strategy, on a second model that records;
-/// determinism makes it the same run. The first failing run also goes to --trace-out, if given.
+/// determinism makes it the same run. The first failing run also goes to --trace-out, if given. The trace id
+/// and the replay command come from the run's recipe.
 /// </summary>
-internal sealed class TracedRerun(ScenarioSpec spec, Scenarios.RunSettings s, ISchedulingStrategy strategy, TelemetrySession session, string? traceOut)
+internal sealed class TracedRerun(ScenarioSpec spec, Scenarios.RunSettings s, Recipe recipe, TelemetrySession session, string? traceOut, TextWriter err)
 {
     private KernelModel? _model;
     private ISchedulingStrategy? _strategy;
@@ -25,12 +26,11 @@ internal sealed class TracedRerun(ScenarioSpec spec, Scenarios.RunSettings s, IS
             return;
         }
         _model ??= ScenarioRunner.BuildModel(spec, s, recordTrace: true);
-        _strategy ??= new StrategySpec(s.Strategy, s.PctDepth, strategy is PctStrategy p ? p.ExpectedSteps : 100).Create();
+        _strategy ??= recipe.Strategy.Create();
         var again = Explorer.RunOne(_model, _strategy, r.Seed);
-        string command = $"stressvm replay {ScenarioCatalog.CommandLineName(spec)} --seed {r.Seed} --strategy {s.Strategy}" +
-                         (s.Strategy == "pct" ? $" --pct-depth {s.PctDepth} --pct-steps {((PctStrategy)_strategy).ExpectedSteps}" : "") +
-                         s.OverrideArguments();
-        TelemetryCliOptions.ExportRun(session, spec.Name, _strategy.Name, again, _model.System.Trace, command, wantFile ? _traceOut : null, Console.Error);
+        string? file = wantFile ? _traceOut : null;
+        if (TelemetryCliOptions.ExportRun(session, spec.Name, recipe.WithSeed(r.Seed), again, _model.System.Trace, file, err) != 0 && file is not null)
+            err.WriteLine("stressvm run: the trace file was checked before the run but could not be written; the run goes on");
         if (wantFile) _traceOut = null;
     }
 }

@@ -52,12 +52,14 @@ public static class ConfigOptions
     /// Loads the configuration (defaults, --config, -D, environment). On a <see cref="ConfigException"/> writes
     /// <c>stressvm: MESSAGE</c> to the error output, sets <paramref name="exitCode"/> to 2 and returns null.
     /// </summary>
+    /// <param name="after">Overrides layered after -D (a schedule file's recorded settings), or null.</param>
     public static Config? LoadOrFail(ParseResult parseResult, out int exitCode, bool noDefaults = false,
-        Func<string, string?>? environment = null)
+        Func<string, string?>? environment = null, IReadOnlyList<string>? after = null)
     {
         try
         {
-            var config = ConfigLoader.Load(parseResult.GetValue(ConfigFile), Overrides(parseResult), environment, noDefaults);
+            var overrides = after is null ? Overrides(parseResult) : [.. Overrides(parseResult), .. after];
+            var config = ConfigLoader.Load(parseResult.GetValue(ConfigFile), overrides, environment, noDefaults);
             exitCode = CliApp.ExitOk;
             return config;
         }
@@ -69,9 +71,9 @@ public static class ConfigOptions
     }
 
     /// <summary>As <see cref="LoadOrFail"/>, then binds and validates the typed settings.</summary>
-    public static StressVmSettings? LoadSettingsOrFail(ParseResult parseResult, out int exitCode)
+    public static StressVmSettings? LoadSettingsOrFail(ParseResult parseResult, out int exitCode, IReadOnlyList<string>? after = null)
     {
-        var config = LoadOrFail(parseResult, out exitCode);
+        var config = LoadOrFail(parseResult, out exitCode, after: after);
         if (config is null) return null;
         try
         {

@@ -14,7 +14,7 @@ namespace StressVm.Cli;
 /// // in the action:
 /// using var session = tel.CreateSession(parse, fromConfig, defaultSampleShare: 1.0, Console.Error);  // replay: 1.0, run: 0
 /// ... RunResult r = system.Run(...);
-/// int code = TelemetryCliOptions.ExportRun(session, scenario, strategy, r, system.Trace, replayCmd, tel.TraceOutPath(parse), Console.Error);
+/// int code = TelemetryCliOptions.ExportRun(session, scenario, recipe, r, system.Trace, tel.TraceOutPath(parse), Console.Error);
 /// ... at the end: TelemetryCliOptions.Finish(session, Console.Out);
 /// </code>
 /// </summary>
@@ -95,29 +95,42 @@ public sealed class TelemetryCliOptions
 
     /// <summary>
     /// Hands one finished run to telemetry: metrics, the <paramref name="traceOut"/> file if given, and OTLP
-    /// export if sampled (every failing run). Call it right after the run, before the system runs again.
-    /// Returns 0, or 2 (with a message on <paramref name="error"/>) when the trace file cannot be written;
-    /// a collector problem is never an error here (it is counted and warned about once).
+    /// export if sampled (every failing run); the trace id and replay command come from <paramref name="recipe"/>.
+    /// Call it right after the run, before the system runs again. Returns 0, or 2 when the trace file could not be
+    /// written (checked before the run, so this is a late failure): the trace then goes to a fallback file in the
+    /// temp directory, whose path is printed. A collector problem is never an error here (counted, warned once).
     /// </summary>
-    public static int ExportRun(TelemetrySession session, string scenario, string strategy, RunResult result, Trace trace,
-        string replayCommand, string? traceOut, TextWriter error)
+    public static int ExportRun(TelemetrySession session, string scenario, Scenarios.Recipe recipe, RunResult result, Trace trace,
+        string? traceOut, TextWriter error, string? replayCommand = null)
     {
+        replayCommand ??= recipe.ReplayCommand();
+        RunTrace? t;
         try
         {
-            var t = session.Record(scenario, strategy, result, trace, replayCommand, traceOut);
-            if (traceOut is not null && t is not null)
-                error.WriteLine($"trace written to {traceOut} ({TraceFiles.FormatOf(traceOut) switch { TraceFileFormat.OtlpJson => "OTLP JSON", _ => "Jaeger JSON" }}), trace id {t.TraceId}");
-            return 0;
+            t = session.Record(scenario, recipe.Strategy.Text, result, trace, replayCommand, traceOut, traceKey: recipe.TraceKey);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
+            string fallback = Path.Combine(Path.GetTempPath(), $"stressvm-{Environment.ProcessId}-{Path.GetFileName(traceOut)}");
             error.WriteLine($"stressvm: cannot write trace file '{traceOut}': {e.Message}");
+            try
+            {
+                TraceFiles.Write(fallback, session.Builder.Build(scenario, result.Seed, recipe.Strategy.Text, result, trace, replayCommand, recipe.TraceKey));
+                error.WriteLine($"stressvm: wrote the trace to {fallback} instead");
+            }
+            catch (Exception e2) when (e2 is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"stressvm: the fallback {fallback} failed too: {e2.Message}");
+            }
             return CliApp.ExitBadInput;
         }
+        if (traceOut is not null && t is not null)
+            error.WriteLine($"trace written to {traceOut} ({TraceFiles.FormatOf(traceOut) switch { TraceFileFormat.OtlpJson => "OTLP JSON", _ => "Jaeger JSON" }}), trace id {t.TraceId}");
+        return 0;
     }
 
-    /// <summary>The trace id a failing seed is found under in Jaeger ("Lookup by Trace ID").</summary>
-    public static string TraceIdOf(string scenario, ulong seed) => TraceIds.ForRun(scenario, seed).ToHex();
+    /// <summary>The trace id a run is found under in Jaeger ("Lookup by Trace ID"): derived from its whole recipe.</summary>
+    public static string TraceIdOf(Scenarios.Recipe recipe) => TraceIds.ForRecipe(recipe.TraceKey).ToHex();
 
     /// <summary>
     /// Shuts telemetry down (bounded by <c>stressvm.telemetry.shutdown-timeout</c> in all) and prints its counts,

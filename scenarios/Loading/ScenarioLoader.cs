@@ -14,7 +14,7 @@ public static class ScenarioLoader
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
         var root = HoconAdapter.Parse(text, file);
-        return FromTree(root, name ?? Path.GetFileNameWithoutExtension(file), file);
+        return FromTree(root, name ?? Path.GetFileNameWithoutExtension(file), file) with { ContentHash = Recipe.HashContent(text) };
     }
 
     public static ScenarioSpec FromTree(SObject root, string name, string source)

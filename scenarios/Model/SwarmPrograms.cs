@@ -13,12 +13,8 @@ public static class SwarmPrograms
     public static void Draw(ScenarioSpec spec, SwarmSpec swarm, ulong seed, IReadOnlyList<CpuActor> cpus)
     {
         var rng = Prng.Split(seed, "swarm");
-        // Each operation is enabled with probability 3/4; at least one access kind stays on.
         Span<OpKind> enabled = stackalloc OpKind[swarm.Operations.Count];
-        int n = 0;
-        foreach (var op in swarm.Operations)
-            if (rng.Chance(3, 4)) enabled[n++] = op;
-        if (n == 0) enabled[n++] = OpKind.Store;
+        int n = DrawEnabled(swarm, rng, enabled);
         var vmas = spec.Vmas;
         foreach (var cpu in cpus)
         {
@@ -36,4 +32,26 @@ public static class SwarmPrograms
             cpu.SetProgram(program);
         }
     }
+
+    /// <summary>Each operation is enabled with probability 3/4; at least one access kind stays on. The first draws of the "swarm" stream.</summary>
+    private static int DrawEnabled(SwarmSpec swarm, Prng rng, Span<OpKind> enabled)
+    {
+        int n = 0;
+        foreach (var op in swarm.Operations)
+            if (rng.Chance(3, 4)) enabled[n++] = op;
+        if (n == 0) enabled[n++] = OpKind.Store;
+        return n;
+    }
+
+    /// <summary>What <paramref name="seed"/> enabled ("load,store,munmap"), as a recipe records it: the same draws as <see cref="Draw"/>.</summary>
+    public static string Describe(SwarmSpec swarm, ulong seed)
+    {
+        Span<OpKind> enabled = stackalloc OpKind[swarm.Operations.Count];
+        int n = DrawEnabled(swarm, Prng.Split(seed, "swarm"), enabled);
+        var names = new string[n];
+        for (int i = 0; i < n; i++) names[i] = OpName(enabled[i]);
+        return string.Join(",", names);
+    }
+
+    private static string OpName(OpKind k) => string.Concat(k.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

@@ -9,7 +9,7 @@ namespace StressVm.Scenarios.Soak;
 public sealed class DelegateScenarioSource(
     IReadOnlyList<string> names,
     Func<string, ISimulationModel> create,
-    Func<string, ulong, StrategySpec, string>? replayCommand = null,
+    Func<string, ulong, StrategySpec, Recipe>? recipe = null,
     Func<string, ScenarioExpectation>? expectation = null) : IScenarioSource
 {
     public IReadOnlyList<string> Names { get; } = names;
@@ -21,8 +21,8 @@ public sealed class DelegateScenarioSource(
         return create(name);
     }
 
-    public string ReplayCommand(string scenario, ulong seed, StrategySpec strategy) =>
-        (replayCommand ?? ReplayCommandFormat.Default)(scenario, seed, strategy);
+    public Recipe Recipe(string scenario, ulong seed, StrategySpec strategy) =>
+        recipe is null ? Recipes.ForModel(scenario, strategy, seed) : recipe(scenario, seed, strategy);
 
     public ScenarioExpectation Expectation(string scenario) =>
         Names.Contains(scenario) && expectation is not null ? expectation(scenario) : ScenarioExpectation.Pass(scenario);

@@ -20,11 +20,22 @@ public sealed class FailureEntry(string scenario, string signature, string invar
     public string ShortestStrategy { get; internal set; } = "";
 
     public string Detail { get; internal set; } = "";
+    /// <summary>The recipe text of the first recorded run (its settings apply to every seed of the entry); null in old journals.</summary>
+    public string? Recipe { get; internal set; }
     public string Tail { get; internal set; } = "";
 
     /// <summary>Absolute path of the minimized schedule, once one was saved.</summary>
     public string? MinimizedSchedule { get; internal set; }
     public int? MinimizedSteps { get; internal set; }
+
+    /// <summary>The recipe of the shortest failing seed: the first run's settings with that seed and its strategy.</summary>
+    public Recipe ShortestRecipe()
+    {
+        var strategy = Runtime.StrategySpec.Parse(ShortestStrategy);
+        return Recipe is { } text
+            ? Scenarios.Recipe.Parse(text).WithSeed(ShortestSeed, strategy)
+            : Recipes.ForModel(Scenario, strategy, ShortestSeed);
+    }
 
     /// <summary>At least 1 once discovered: a failure found in a chunk that a kill interrupted is not yet counted there.</summary>
     public long DisplayCount => Math.Max(1, Count);
@@ -46,6 +57,7 @@ public sealed class FailureEntry(string scenario, string signature, string invar
         if (other.FirstSeed != ulong.MaxValue) SeeFirst(other.FirstSeed, other.FirstStrategy);
         if (other.ShortestSeed != ulong.MaxValue) SeeRun(other.ShortestSeed, other.ShortestSteps, other.ShortestStrategy);
         if (Detail.Length == 0) (Detail, Tail) = (other.Detail, other.Tail);
+        Recipe ??= other.Recipe;
         if (other.MinimizedSteps is { } s && (MinimizedSteps is null || s < MinimizedSteps))
             (MinimizedSchedule, MinimizedSteps) = (other.MinimizedSchedule, s);
     }

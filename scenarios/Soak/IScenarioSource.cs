@@ -13,8 +13,8 @@ public interface IScenarioSource
     /// <summary>A new model of <paramref name="name"/> for worker <paramref name="workerIndex"/> (never shared between threads).</summary>
     ISimulationModel Create(string name, int workerIndex);
 
-    /// <summary>The exact `stressvm replay` command that reproduces <paramref name="seed"/> under <paramref name="strategy"/>.</summary>
-    string ReplayCommand(string scenario, ulong seed, StrategySpec strategy) => ReplayCommandFormat.Default(scenario, seed, strategy);
+    /// <summary>The recipe of <paramref name="seed"/> under <paramref name="strategy"/>: it formats the replay command and the journal record.</summary>
+    Recipe Recipe(string scenario, ulong seed, StrategySpec strategy) => Recipes.ForModel(scenario, strategy, seed);
 
     /// <summary>What <paramref name="scenario"/> predicts (its <c>expect</c>), for the verdict; a source that knows nothing predicts "pass".</summary>
     ScenarioExpectation Expectation(string scenario) => ScenarioExpectation.Pass(scenario);

@@ -4,16 +4,17 @@ namespace StressVm.Scenarios.Soak;
 
 /// <summary>
 /// The built-in kernel scenarios as a soak/minimize source: each worker gets its own model, built with the
-/// user's knob overrides, and a failure's replay command carries those overrides so it reproduces alone.
+/// user's knob overrides, and a failure's recipe carries those overrides so it reproduces alone.
 /// </summary>
 public static class KernelScenarioSource
 {
     public static IScenarioSource Create(RunSettings settings) => new DelegateScenarioSource(
         ScenarioCatalog.Names,
         name => ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(name), settings, recordTrace: true), // signatures read the trace
-        (name, seed, strategy) => ReplayCommandFormat.Default(name, seed, strategy) + KnobArguments(settings),
+        (name, seed, strategy) =>
+        {
+            var spec = ScenarioCatalog.LoadBuiltin(name);
+            return Recipes.For(spec, settings, strategy, seed) with { Swarm = Recipes.SwarmOf(spec, seed) };
+        },
         name => ScenarioExpectation.Of(ScenarioCatalog.LoadBuiltin(name)));
-
-    /// <summary>" -D ..." for every knob, setting and run option the user changed (see <see cref="RunSettings.OverrideArguments"/>).</summary>
-    public static string KnobArguments(RunSettings settings) => settings.OverrideArguments();
 }

@@ -13,8 +13,8 @@ internal sealed class ScenarioSlot
         Scenario = scenario;
         Model = model;
         ExpectedSteps = Explorer.EstimateSteps(model);
-        Specs = portfolio.Entries.Select(e => e with { ExpectedSteps = ExpectedSteps }).ToArray();
-        SpecTexts = Specs.Select(ReplayCommandFormat.ToText).ToArray();
+        Specs = portfolio.Entries.Select(e => e.Resolve(() => ExpectedSteps)).ToArray();
+        SpecTexts = Specs.Select(s => s.Text).ToArray();
         Strategies = Specs.Select(s => s.Create()).ToArray();
     }
 

@@ -25,7 +25,7 @@ public sealed record SoakStarted(int Version, ulong BaseSeed, int ChunkSize, int
 /// <summary>A session (one `stressvm soak` process) began.</summary>
 public sealed record SessionStarted(string StartedAt, int Workers, IReadOnlyList<string> Scenarios) : SoakRecord;
 
-/// <summary>Per-signature totals of one chunk.</summary>
+/// <summary>Per-signature totals of one chunk; strategies in <see cref="Runtime.StrategySpec.Text"/> form ("pct:2:57").</summary>
 public sealed record ChunkFailure(string Signature, string Invariant, long Count, ulong FirstSeed, string FirstStrategy, ulong ShortestSeed, int ShortestSteps, string ShortestStrategy);
 
 /// <summary>
@@ -34,8 +34,13 @@ public sealed record ChunkFailure(string Signature, string Invariant, long Count
 /// </summary>
 public sealed record ChunkCompleted(string Scenario, long Chunk, long GlobalChunk, ulong FirstSeed, long Schedules, long Steps, long InternalErrors, IReadOnlyList<ChunkFailure> Failures) : SoakRecord;
 
-/// <summary>The first run of a signature seen by this soak; written (and flushed) the moment it is found.</summary>
-public sealed record FailureFound(string Scenario, string Signature, string Invariant, ulong Seed, string Strategy, int Steps, string Detail, string Tail) : SoakRecord;
+/// <summary>
+/// The first run of a signature seen by this soak; written (and flushed) the moment it is found.
+/// <see cref="Recipe"/> is the run's <see cref="Scenarios.Recipe.ToText"/> (settings included); journals written
+/// before it existed have none, and their failures replay with the scenario's defaults, as they were reported then.
+/// </summary>
+public sealed record FailureFound(string Scenario, string Signature, string Invariant, ulong Seed, string Strategy, int Steps, string Detail, string Tail,
+    string? Recipe = null) : SoakRecord;
 
 /// <summary>The minimized schedule of a signature, saved under the state directory (path relative to it).</summary>
 public sealed record ScheduleMinimized(string Scenario, string Signature, string Invariant, ulong Seed, string Path, int OriginalSteps, int Steps, bool Verified) : SoakRecord;

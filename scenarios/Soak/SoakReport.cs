@@ -48,7 +48,7 @@ public sealed class SoakReport
     public IReadOnlyList<ReportedFailure> Failures { get; }
     public IReadOnlyList<InternalErrorFound> InternalErrorExamples { get; }
 
-    public static SoakReport FromDirectories(IReadOnlyList<string> directories, Action<string> warn, Func<string, ulong, Runtime.StrategySpec, string>? replayCommand = null,
+    public static SoakReport FromDirectories(IReadOnlyList<string> directories, Action<string> warn,
         Func<string, ScenarioExpectation>? expectation = null)
     {
         var states = new List<SoakState>();
@@ -66,15 +66,14 @@ public sealed class SoakReport
                 warn($"{s.Directory} and {other} are the same shard ({key}): their counts add up twice");
             else shards[key] = s.Directory;
         }
-        return FromStates(states, replayCommand, expectation);
+        return FromStates(states, expectation);
     }
 
+    /// <summary>The merged report; each failure's replay command comes from its journal recipe (<see cref="FailureEntry.ShortestRecipe"/>).</summary>
     /// <param name="expectation">What each scenario predicts (<see cref="IScenarioSource.Expectation"/>); without it every failure is unexpected.</param>
     /// <param name="stoppedEarly">Set when the session that wrote the states was cut short (<see cref="ExpectationVerdict.StoppedAfter"/>).</param>
-    public static SoakReport FromStates(IReadOnlyList<SoakState> states, Func<string, ulong, Runtime.StrategySpec, string>? replayCommand = null,
-        Func<string, ScenarioExpectation>? expectation = null, string? stoppedEarly = null)
+    public static SoakReport FromStates(IReadOnlyList<SoakState> states, Func<string, ScenarioExpectation>? expectation = null, string? stoppedEarly = null)
     {
-        replayCommand ??= ReplayCommandFormat.Default;
         expectation ??= ScenarioExpectation.Pass;
         var merged = new Dictionary<(string, string), FailureEntry>();
         foreach (var s in states)
@@ -96,7 +95,7 @@ public sealed class SoakReport
             .OrderByDescending(f => f.Count).ThenBy(f => f.Scenario, StringComparer.Ordinal).ThenBy(f => f.Signature, StringComparer.Ordinal)
             .Select(f => new ReportedFailure(
                 f.Signature, f.Invariant, f.Scenario, f.DisplayCount, f.FirstSeed, f.ShortestSeed, f.ShortestSteps,
-                replayCommand(f.Scenario, f.ShortestSeed, ReplayCommandFormat.Parse(f.ShortestStrategy)),
+                f.ShortestRecipe().ReplayCommand(),
                 f.MinimizedSchedule, f.MinimizedSteps, f.Detail, f.Tail, verdict.IsExpected(f.Scenario, f.Invariant)))
             .ToList();
         return new SoakReport(
@@ -128,7 +127,7 @@ public sealed class SoakReport
             sb.Append(CultureInfo.InvariantCulture, $"  first seed {f.FirstSeed}, shortest seed {f.ShortestSeed} ({f.ShortestSteps} steps)\n");
             sb.Append("  replay: ").Append(f.Replay).Append('\n');
             if (f.MinimizedSchedule is not null)
-                sb.Append(CultureInfo.InvariantCulture, $"  minimized ({f.MinimizedSteps} steps): stressvm replay {f.Scenario} --schedule {f.MinimizedSchedule}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  minimized ({f.MinimizedSteps} steps): {Recipe.ScheduleReplayCommand(f.Scenario, f.MinimizedSchedule)}\n");
             if (f.Tail.Length > 0) sb.Append("  last steps: ").Append(f.Tail).Append('\n');
         }
         foreach (var e in InternalErrorExamples)

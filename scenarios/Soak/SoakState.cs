@@ -123,6 +123,7 @@ public sealed class SoakState
         e.SeeFirst(f.Seed, f.Strategy);
         e.SeeRun(f.Seed, f.Steps, f.Strategy);
         if (e.Detail.Length == 0) (e.Detail, e.Tail) = (f.Detail, f.Tail);
+        e.Recipe ??= f.Recipe;
     }
 
     private FailureEntry Entry(string scenario, string signature, string invariant)

@@ -91,7 +91,7 @@ internal sealed class SoakWorker(SoakRunner runner, IScenarioSource source, int 
             _tally.AddFailure(signature, invariant, seed, r.Steps, slot.SpecTexts[p]);
             if (_known.Add((scenario, signature)))
                 runner.Discovered(new FailureFound(scenario, signature, invariant, seed, slot.SpecTexts[p], r.Steps,
-                    r.ToString(), _signature.Describe(r, trace)));
+                    r.ToString(), _signature.Describe(r, trace), source.Recipe(scenario, seed, slot.Specs[p]).ToText()));
         }
         if (!complete)
         {
@@ -121,8 +121,9 @@ internal sealed class SoakWorker(SoakRunner runner, IScenarioSource source, int 
         try
         {
             var slot = Slot(f.Scenario);
-            var m = FailureMinimizer.FromSeed(slot.Model, f.Scenario, f.Seed, ReplayCommandFormat.Parse(f.Strategy), runner.Options.Minimizer);
-            var header = new Dictionary<string, string>(m.Schedule.Header, StringComparer.Ordinal) { [ScheduleHeader.Signature] = f.Signature };
+            var recipe = f.Recipe is { } text ? Recipe.Parse(text) : source.Recipe(f.Scenario, f.Seed, StrategySpec.Parse(f.Strategy));
+            var m = FailureMinimizer.FromSeed(slot.Model, recipe, runner.Options.Minimizer);
+            var header = new Dictionary<string, string>(m.Schedule.Header, StringComparer.Ordinal) { [Recipe.Header.Signature] = f.Signature };
             var schedule = new Schedule(m.Schedule.Choices, header);
             string relative = Path.Combine("schedules", $"{f.Scenario}-{f.Signature}.schedule");
             FailureMinimizer.SaveAtomically(schedule, Path.Combine(runner.Options.StateDirectory, relative));

@@ -10,7 +10,7 @@ namespace StressVm.Scenarios.Soak;
 /// </summary>
 public sealed class StrategyPortfolio
 {
-    public static readonly StrategyPortfolio Default = new([new StrategySpec("random"), new StrategySpec("pct", 1), new StrategySpec("pct", 2), new StrategySpec("pct", 3)]);
+    public static readonly StrategyPortfolio Default = new([StrategySpec.Random.Instance, new StrategySpec.Pct(1), new StrategySpec.Pct(2), new StrategySpec.Pct(3)]);
 
     public StrategyPortfolio(IReadOnlyList<StrategySpec> entries)
     {
@@ -24,10 +24,10 @@ public sealed class StrategyPortfolio
     public int IndexFor(ulong seed) => (int)(Prng.SubSeed(seed, "soak-portfolio") % (ulong)Entries.Count);
 
     /// <summary>The strategy spec of <paramref name="seed"/> for a scenario whose pilot run took <paramref name="expectedSteps"/> steps.</summary>
-    public StrategySpec SpecFor(ulong seed, int expectedSteps) => Entries[IndexFor(seed)] with { ExpectedSteps = expectedSteps };
+    public StrategySpec SpecFor(ulong seed, int expectedSteps) => Entries[IndexFor(seed)].Resolve(() => expectedSteps);
 
-    /// <summary>"random,pct:1,pct:2,pct:3": stored in the state so a resume can check it runs the same portfolio.</summary>
-    public override string ToString() => string.Join(",", Entries.Select(e => e.Kind == "pct" ? $"pct:{e.PctDepth}" : e.Kind));
+    /// <summary>"random,pct:1,pct:2,pct:3" (each entry's <see cref="StrategySpec.Text"/>): stored in the state so a resume can check it runs the same portfolio.</summary>
+    public override string ToString() => string.Join(",", Entries.Select(e => e.Text));
 
     /// <summary>Parses "random,pct:1,pct:2" (the form <see cref="ToString"/> writes).</summary>
     public static StrategyPortfolio Parse(string text)
@@ -35,10 +35,13 @@ public sealed class StrategyPortfolio
         var entries = new List<StrategySpec>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var f = part.Split(':');
-            if (f[0] == "random" && f.Length == 1) entries.Add(new StrategySpec("random"));
-            else if (f[0] == "pct" && f.Length == 2 && int.TryParse(f[1], out int d) && d >= 1) entries.Add(new StrategySpec("pct", d));
-            else throw new ArgumentException($"bad strategy '{part}' in portfolio '{text}': expected random or pct:<depth>");
+            StrategySpec spec;
+            try { spec = StrategySpec.Parse(part); }
+            catch (FormatException e) { throw new ArgumentException($"portfolio '{text}': {e.Message}"); }
+            // k is the scenario's pilot length, measured per scenario: a portfolio names depths only.
+            if (spec.IsResolved && spec is StrategySpec.Pct)
+                throw new ArgumentException($"bad strategy '{part}' in portfolio '{text}': expected random or pct:<depth> (k is each scenario's pilot-run length)");
+            entries.Add(spec);
         }
         return new StrategyPortfolio(entries);
     }

@@ -30,6 +30,8 @@ public sealed record ScenarioSpec
     public string Description { get; init; } = "";
     /// <summary>Where it was loaded from ("scenarios/NAME.conf" for built-ins), or null.</summary>
     public string? Source { get; init; }
+    /// <summary>16 hex digits of the file's content (<see cref="Recipe.HashContent"/>): a schedule recorded on another version of the file is refused.</summary>
+    public string? ContentHash { get; init; }
     public string Expect { get; init; } = "pass";
     /// <summary>Other invariants the planted bug may fire (<c>expect-also</c>): expected when found, never required.</summary>
     public IReadOnlyList<string> ExpectAlso { get; init; } = [];

@@ -35,6 +35,19 @@ public static class TraceIds
         return new TraceId(hi, lo);
     }
 
+    /// <summary>
+    /// The trace id of a run given by its whole recipe (scenario and content hash, settings, strategy, seed as
+    /// one text): runs that differ in anything that changes the schedule never share a trace. Never all zero.
+    /// </summary>
+    public static TraceId ForRecipe(string recipeText)
+    {
+        ulong s = StableHash.Of(recipeText);
+        ulong hi = StableHash.Avalanche(StableHash.Mix(s, 0x5245_4349_5045_0001UL)); // "RECIPE"
+        ulong lo = StableHash.Avalanche(StableHash.Mix(hi ^ s, (ulong)recipeText.Length));
+        if (hi == 0 && lo == 0) lo = 1;
+        return new TraceId(hi, lo);
+    }
+
     /// <summary>The id of the <paramref name="ordinal"/>-th span (0 = the root) of a trace. Never zero.</summary>
     public static ulong SpanId(TraceId trace, int ordinal)
     {

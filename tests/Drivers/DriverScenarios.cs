@@ -22,7 +22,7 @@ internal static class DriverScenarios
     ];
 
     public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null) =>
-        new() { Strategy = strategy, PctDepth = depth, KnobOverrides = knobs ?? new Dictionary<string, bool>() };
+        new() { Strategy = StrategySpec.Parse(strategy, depth), KnobOverrides = knobs ?? new Dictionary<string, bool>() };
 
     /// <summary>Schedules until the first run raising <paramref name="invariant"/> (or any bug if null); cap+1 when none.</summary>
     public static (int Schedules, RunResult? First) FirstViolation(string scenario, RunSettings s, int cap, string? invariant, ulong firstSeed = 0)

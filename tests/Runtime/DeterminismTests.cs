@@ -43,8 +43,8 @@ public class DeterminismTests
     {
         var a = BuildRing();
         var b = BuildRing();
-        var sa = new StrategySpec(strategy, 3, 60).Create();
-        var sb = new StrategySpec(strategy, 3, 60).Create();
+        var sa = StrategySpec.Parse(strategy == "pct" ? "pct:3:60" : strategy).Create();
+        var sb = StrategySpec.Parse(strategy == "pct" ? "pct:3:60" : strategy).Create();
         var distinct = new HashSet<ulong>();
         for (ulong seed = 0; seed < 1000; seed++)
         {

@@ -14,14 +14,14 @@ public class LostUpdateTests
     public void FoundWithinBoundAndReplaysExactly(string strategy, int bound)
     {
         var sys = LostUpdateToy.Build();
-        var strat = new StrategySpec(strategy, 2, 8).Create();
+        var strat = StrategySpec.Parse(strategy == "pct" ? "pct:2:8" : strategy).Create();
         var (schedules, found) = SimulationKit.FirstFailing(sys, strat, 0, bound, r => r.IsBug);
         Assert.NotNull(found);
         found!.ExpectViolation(LostUpdateMonitor.Invariant);
         Assert.True(schedules <= bound);
 
         // The same seed again: the same violation at the same step with the same fingerprint.
-        var again = sys.Run(new StrategySpec(strategy, 2, 8).Create(), found.Seed).ExpectViolation(LostUpdateMonitor.Invariant);
+        var again = sys.Run(StrategySpec.Parse(strategy == "pct" ? "pct:2:8" : strategy).Create(), found.Seed).ExpectViolation(LostUpdateMonitor.Invariant);
         Assert.Equal(found.Violation!.Step, again.Violation!.Step);
         Assert.Equal(found.Fingerprint, again.Fingerprint);
 
@@ -56,13 +56,13 @@ public class LostUpdateTests
         var bad = new Schedule(choices, recorded.Header);
         var r = sys.Run(new ReplayStrategy(bad, nameOf: sys.NameOf), 3);
         Assert.Equal(Outcome.ReplayDiverged, r.Outcome);
-        Assert.Equal("step 0: expected counter, which is not enabled; enabled: client0, client1", r.Error);
+        Assert.Equal("seed 3, step 0: choice 1 picks counter (actor 0), which is not enabled; enabled: client0, client1", r.Error);
     }
 
     [Fact]
     public void ScheduleTextRejectsABadLineWithItsPosition()
     {
-        var e = Assert.Throws<FormatException>(() => Schedule.Parse("# stressvm schedule v1\nA 1 cpu0\nX 2\n", "s.txt"));
+        var e = Assert.Throws<FormatException>(() => Schedule.Parse("# stressvm schedule v2\nA 1 cpu0\nX 2\n", "s.txt"));
         Assert.StartsWith("s.txt:3:1:", e.Message);
     }
 }

@@ -57,7 +57,7 @@ public class KnobScenarioTests
         var sum = Explorer.Explore(model, new RandomStrategy(), 0, 2000);
         Assert.Equal(0, sum.InternalErrors);
         Assert.False(sum.FoundBug, string.Join("; ", sum.Findings.Select(f => f.Example)));
-        var pct = Explorer.Explore(model, ScenarioRunner.Strategy(model, new RunSettings { Strategy = "pct" }), 0, 500);
+        var pct = Explorer.Explore(model, ScenarioRunner.Strategy(model, new RunSettings { Strategy = new StrategySpec.Pct(3) }), 0, 500);
         Assert.False(pct.FoundBug, string.Join("; ", pct.Findings.Select(f => f.Example)));
     }
 

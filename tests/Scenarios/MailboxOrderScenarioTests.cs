@@ -29,7 +29,8 @@ public class MailboxOrderScenarioTests
         var model = ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin("fbdefio-mkwrite-unlocked"), PerSender);
         var sum = Explorer.Explore(model, new RandomStrategy(), 0, 50);
         Assert.Contains(sum.Findings, f => f.Invariant == "lost-write");
-        Assert.EndsWith(" -D stressvm.run.mailbox-order=per-sender", PerSender.OverrideArguments());
-        Assert.Equal("per-sender", ScenarioRunner.ScheduleHeader(model, PerSender, new RandomStrategy(), 1)["mailbox-order"]);
+        var recipe = Recipes.For(model, PerSender, StrategySpec.Random.Instance, 1);
+        Assert.EndsWith(" -D stressvm.run.mailbox-order=per-sender", recipe.ReplayCommand());
+        Assert.Contains("stressvm.run.mailbox-order=per-sender", recipe.ToHeader()[Recipe.Header.Settings]);
     }
 }

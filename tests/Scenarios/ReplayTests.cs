@@ -9,7 +9,7 @@ public class ReplayTests
 {
     private static (KernelModel Model, ISchedulingStrategy Strategy, RunResult Result) FirstFailing(string scenario, string strategy = "random")
     {
-        var s = new RunSettings { Strategy = strategy };
+        var s = new RunSettings { Strategy = StrategySpec.Parse(strategy) };
         var model = ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(scenario), s);
         var st = ScenarioRunner.Strategy(model, s);
         for (ulong seed = 0; seed < 2000; seed++)
@@ -27,10 +27,11 @@ public class ReplayTests
     public void ReplayOfTheRecordedScheduleReproducesVerdictStepAndFingerprint(string scenario)
     {
         var (model, st, r) = FirstFailing(scenario);
-        var schedule = Schedule.Parse(model.System.RecordedSchedule(ScenarioRunner.ScheduleHeader(model, new RunSettings(), st, r.Seed)).ToText());
+        var recipe = Recipes.For(model, new RunSettings(), StrategySpec.Parse(st.Name), r.Seed);
+        var schedule = Schedule.Parse(model.System.RecordedSchedule(recipe.ToHeader()).ToText());
+        Assert.Equal(recipe, Recipe.FromHeader(schedule, "<test>"));
         // A fresh model (as the CLI builds one), with tracing on, replaying the schedule file.
-        var fresh = ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(scenario),
-            new RunSettings { KnobOverrides = ScenarioRunner.KnobsFromHeader(schedule.Get("knobs")) }, recordTrace: true);
+        var fresh = ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(scenario), new RunSettings(), recordTrace: true);
         var replay = Explorer.RunOne(fresh, new ReplayStrategy(schedule, strict: true, fresh.System.NameOf), r.Seed);
         Assert.Equal(r.Outcome, replay.Outcome);
         Assert.Equal(r.Violation!.Invariant, replay.Violation!.Invariant);
@@ -45,7 +46,7 @@ public class ReplayTests
     public void ReplayBySeedReproducesTheRun(string strategy)
     {
         var (_, _, r) = FirstFailing("dontneed-vs-write-fault", strategy);
-        var s = new RunSettings { Strategy = strategy };
+        var s = new RunSettings { Strategy = StrategySpec.Parse(strategy) };
         var again = ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin("dontneed-vs-write-fault"), s, recordTrace: true);
         var r2 = Explorer.RunOne(again, ScenarioRunner.Strategy(again, s), r.Seed);
         Assert.Equal(r.Fingerprint, r2.Fingerprint);

@@ -14,7 +14,8 @@ public class KernelMinimizeTests
         var settings = new RunSettings { KnobOverrides = new Dictionary<string, bool> { ["munmap-free-before-flush"] = true } };
         var model = ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin("mixed"), settings, recordTrace: true);
         ulong seed = SoakTestKit.FirstFailingSeed(model);
-        var m = FailureMinimizer.FromSeed(model, "mixed", seed, new StrategySpec("random"));
+        var recipe = Recipes.For(model, settings, StrategySpec.Random.Instance, seed);
+        var m = FailureMinimizer.FromSeed(model, recipe);
         Assert.True(m.Verified);
         Assert.Equal("use-after-free", m.Minimized.FindingName);
         Assert.Equal(m.Original.FindingName, m.Minimized.FindingName);
@@ -23,8 +24,10 @@ public class KernelMinimizeTests
         Assert.True(m.DroppedOperations.Count < ops);
 
         // Replayed alone, as `stressvm replay --schedule` does: knobs and dropped operations come from the header.
+        var header = Recipe.FromHeader(m.Schedule, "<minimized>");
+        Assert.Equal(["stressvm.kernel.bugs.munmap-free-before-flush=true"], header.Overrides);
         var fresh = ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin("mixed"),
-            new RunSettings { KnobOverrides = ScenarioRunner.KnobsFromHeader(m.Schedule.Get("knobs")) }, recordTrace: true);
+            new RunSettings { KnobOverrides = new Dictionary<string, bool> { ["munmap-free-before-flush"] = true } }, recordTrace: true);
         fresh.DroppedOperations = new HashSet<int>(ScheduleMinimizer.ParseDropped(m.Schedule.Get(ScheduleMinimizer.DroppedOperationsKey)));
         var again = Explorer.RunOne(fresh, new ReplayStrategy(m.Schedule, strict: true, fresh.System.NameOf), seed);
         Assert.Equal("use-after-free", again.FindingName);

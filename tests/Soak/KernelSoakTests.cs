@@ -39,7 +39,7 @@ public class KernelSoakTests
         Assert.Empty(clean.Failures);
         var source = KernelScenarioSource.Create(off);
         Assert.EndsWith(" -D stressvm.kernel.bugs.wrprotect-skip-flush=false",
-            source.ReplayCommand("wrprotect-vs-write", 7, new StressVm.Runtime.StrategySpec("random")));
+            source.Recipe("wrprotect-vs-write", 7, StressVm.Runtime.StrategySpec.Random.Instance).ReplayCommand());
     }
 
     [Fact]

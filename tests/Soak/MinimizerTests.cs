@@ -1,3 +1,4 @@
+using StressVm.Scenarios;
 using StressVm.Runtime;
 using StressVm.Scenarios.Minimize;
 using StressVm.Scenarios.Soak;
@@ -15,7 +16,7 @@ public class MinimizerTests
     {
         var model = Model();
         ulong seed = SoakTestKit.FirstFailingSeed(model);
-        var m = FailureMinimizer.FromSeed(model, "lu", seed, new StrategySpec("random"));
+        var m = FailureMinimizer.FromSeed(model, Recipes.ForModel("lu", StrategySpec.Random.Instance, seed));
 
         Assert.Equal("lost-update", m.Minimized.FindingName);
         Assert.True(m.Verified);
@@ -29,7 +30,7 @@ public class MinimizerTests
         var text = m.Schedule.ToText();
         var parsed = Schedule.Parse(text);
         fresh.DroppedOperations = ScheduleMinimizer.ParseDropped(parsed.Get(ScheduleMinimizer.DroppedOperationsKey)).ToHashSet();
-        var (replayed, _) = ScheduleMinimizer.Replay(fresh, FailureMinimizer.SeedOf(parsed), parsed, strict: true);
+        var (replayed, _) = ScheduleMinimizer.Replay(fresh, Recipe.FromHeader(parsed, "<test>").Seed, parsed, strict: true);
         Assert.Equal("lost-update", replayed.FindingName);
         Assert.Equal(m.Minimized.Steps, replayed.Steps);
     }
@@ -39,7 +40,7 @@ public class MinimizerTests
     {
         var model = new PublishBeforeInitModel("p");
         ulong seed = SoakTestKit.FirstFailingSeed(model);
-        var m = FailureMinimizer.FromSeed(model, "p", seed, new StrategySpec("random"));
+        var m = FailureMinimizer.FromSeed(model, Recipes.ForModel("p", StrategySpec.Random.Instance, seed));
         Assert.Equal("read-before-init", m.Minimized.FindingName);
         Assert.True(m.Verified);
         Assert.True(m.Minimized.Steps <= m.Original.Steps);
@@ -51,9 +52,9 @@ public class MinimizerTests
     public void ASchedulerThatDoesNotFailIsRefused()
     {
         var model = new LostUpdateModel("ok", new LostUpdateOptions(Atomic: true));
-        var (r, schedule) = FailureMinimizer.Record(model, "ok", 1, new StrategySpec("random"));
+        var (r, schedule) = FailureMinimizer.Record(model, Recipes.ForModel("ok", StrategySpec.Random.Instance, 1));
         Assert.False(r.IsBug);
-        Assert.Throws<ArgumentException>(() => FailureMinimizer.FromSchedule(model, schedule));
+        Assert.Throws<ArgumentException>(() => FailureMinimizer.FromSchedule(model, schedule, 1));
     }
 
     [Fact]
@@ -67,8 +68,8 @@ public class MinimizerTests
             Assert.NotNull(f.MinimizedSchedule);
             Assert.True(File.Exists(f.MinimizedSchedule));
             var s = Schedule.Load(f.MinimizedSchedule!);
-            Assert.Equal(f.Invariant, s.Get(ScheduleHeader.Invariant));
-            Assert.Equal(f.Signature, s.Get(ScheduleHeader.Signature));
+            Assert.Equal(f.Invariant, s.Get(Recipe.Header.Invariant));
+            Assert.Equal(f.Signature, s.Get(Recipe.Header.Signature));
         }
         Assert.All(SoakTestKit.Records<ScheduleMinimized>(dir), m => Assert.True(m.Verified && m.Steps <= m.OriginalSteps));
     }
@@ -81,7 +82,7 @@ public class MinimizerLeavesTheModelWholeTests
     {
         var model = new LostUpdateModel("lu", new LostUpdateOptions(Clients: 3, Increments: 3));
         ulong seed = SoakTestKit.FirstFailingSeed(model);
-        var m = FailureMinimizer.FromSeed(model, "lu", seed, new StrategySpec("random"));
+        var m = FailureMinimizer.FromSeed(model, Recipes.ForModel("lu", StrategySpec.Random.Instance, seed));
         Assert.NotEmpty(m.DroppedOperations);
         Assert.Empty(model.DroppedOperations);
         Assert.Equal(9, model.ExpectedFinalValue);

@@ -112,10 +112,11 @@ public class TelemetryOptionsTests
             using var session = TelemetrySession.Offline();
             var (sys, r) = ToyRuns.ReplayedRun(6);
             var err = new StringWriter();
-            Assert.Equal(0, TelemetryCliOptions.ExportRun(session, ToyRuns.Scenario, "random", r, sys.Trace, "x", tel.TraceOutPath(parse), err));
-            Assert.Contains(TelemetryCliOptions.TraceIdOf(ToyRuns.Scenario, 6), err.ToString());
+            var recipe = StressVm.Scenarios.Recipes.ForModel(ToyRuns.Scenario, StressVm.Runtime.StrategySpec.Random.Instance, 6);
+            Assert.Equal(0, TelemetryCliOptions.ExportRun(session, ToyRuns.Scenario, recipe, r, sys.Trace, tel.TraceOutPath(parse), err, "x"));
+            Assert.Contains(TelemetryCliOptions.TraceIdOf(recipe), err.ToString());
             Assert.Contains("\"resourceSpans\"", File.ReadAllText(file));
-            Assert.Equal(2, TelemetryCliOptions.ExportRun(session, ToyRuns.Scenario, "random", r, sys.Trace, "x", "/proc/nope/x.json", err));
+            Assert.Equal(2, TelemetryCliOptions.ExportRun(session, ToyRuns.Scenario, recipe, r, sys.Trace, "/proc/nope/x.json", err, "x"));
         }
         finally
         {

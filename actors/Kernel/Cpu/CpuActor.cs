@@ -36,6 +36,8 @@ public sealed class CpuActor : KernelActor
     public int Signals { get; private set; }
     /// <summary>Value of the last load (for tests).</summary>
     public long LastLoad { get; private set; }
+    /// <summary>How the last load or store ended (Done, SigSegv, SigBus): what stressvm conform compares.</summary>
+    public AccessOutcome LastAccess { get; private set; }
 
     public override MmStruct? ActiveMm => Mm;
 
@@ -53,6 +55,7 @@ public sealed class CpuActor : KernelActor
         Pc = 0;
         Signals = 0;
         LastLoad = 0;
+        LastAccess = AccessOutcome.Done;
         return true;
     }
 
@@ -70,6 +73,7 @@ public sealed class CpuActor : KernelActor
             case OpKind.Load:
             case OpKind.Store:
                 var outcome = await UserAccess(op.Vpn, op.Kind == OpKind.Store).ConfigureAwait(false);
+                LastAccess = outcome;
                 if (outcome is AccessOutcome.SigSegv or AccessOutcome.SigBus) Signals++;
                 if (outcome == AccessOutcome.Livelock) return; // the run ends with the violation
                 break;

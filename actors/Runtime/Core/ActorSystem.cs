@@ -317,6 +317,7 @@ public sealed class ActorSystem
         if ((uint)v >= (uint)bound) throw new InvalidOperationException($"strategy returned {v} outside [0,{bound})");
         _choices.Record(v, bound);
         Trace.MixValue(v);
+        if (_inStep) Observer?.Drew(v, bound);
         return v;
     }
 

@@ -47,6 +47,9 @@ public interface IStepObserver
     /// <summary>The step touches <paramref name="resource"/> (see <see cref="Footprint"/>).</summary>
     void Access(long resource, bool write);
 
+    /// <summary>The running step drew <paramref name="value"/> in [0, <paramref name="bound"/>) (a model's Choose, a per-sender pick).</summary>
+    void Drew(int value, int bound);
+
     /// <summary>The step has ended; <paramref name="typeHash"/> names what it delivered (the fingerprint's hash of the message type).</summary>
     void StepEnds(int step, int actor, ulong typeHash);
 }

@@ -32,6 +32,8 @@ public sealed class CounterActor : Actor
         Value = 0;
         return true;
     }
+
+    protected internal override bool StateIsPrivate => true; // it shares nothing but messages
 }
 
 /// <summary>
@@ -63,6 +65,8 @@ public sealed class IncrementClient : Actor
     protected internal override void PreStart() => Self.Tell(Go.Instance, Self);
 
     protected internal override bool TryReset() => true;
+
+    protected internal override bool StateIsPrivate => true;
 }
 
 /// <summary>At the end, the counter must equal the number of increments made: otherwise an update was lost.</summary>

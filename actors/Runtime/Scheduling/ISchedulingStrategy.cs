@@ -6,7 +6,7 @@ namespace StressVm.Runtime;
 /// </summary>
 public interface ISchedulingStrategy
 {
-    /// <summary>Short name for reports and schedule headers ("random", "pct(3)", "replay").</summary>
+    /// <summary>Short name for reports and schedule headers (<see cref="StrategySpec.Text"/> form: "random", "pct:3:57"; or "replay").</summary>
     string Name { get; }
 
     /// <summary>Starts a run: re-seeds from <paramref name="seed"/> (no allocation in steady state).</summary>

@@ -28,7 +28,7 @@ public sealed class PctStrategy : ISchedulingStrategy
 
     public int Depth { get; }
     public int ExpectedSteps { get; }
-    public string Name => $"pct({Depth})";
+    public string Name => $"pct:{Depth}:{ExpectedSteps}"; // StrategySpec.Pct's text form
 
     public void Prepare(ulong seed)
     {

@@ -1,0 +1,93 @@
+namespace StressVm.Runtime;
+
+/// <summary>
+/// The happens-before order of one run's steps (Mazurkiewicz: program order per actor, post -> delivery, and
+/// every pair of conflicting steps in the order they ran), as vector clocks: clock[s][a] is one more than the
+/// last step of actor a that happens before step s, or 0. Two linearizations of one trace class give the same
+/// clocks per actor's step, so <see cref="ClassHash"/> names the class, not the order the steps ran in.
+/// </summary>
+public sealed class PartialOrder
+{
+    private int[] _vc = new int[1024];
+    private int _actors;
+    private int _steps;
+
+    /// <summary>A race: step i and the later step j conflict, and no other step orders them (so they can be swapped).</summary>
+    public delegate void RaceHandler(int i, int j, ReadOnlySpan<int> clockOfJ);
+
+    public int Steps => _steps;
+    public int Actors => _actors;
+
+    public ReadOnlySpan<int> ClockOf(int step) => new(_vc, step * _actors, _actors);
+
+    /// <summary>
+    /// Builds the clocks of <paramref name="log"/>. For every step j at or after <paramref name="racesFrom"/>,
+    /// <paramref name="onRace"/> sees each earlier step i in a race with j, latest first, with j's clock so far.
+    /// </summary>
+    public void Build(StepLog log, int racesFrom = int.MaxValue, RaceHandler? onRace = null)
+    {
+        _steps = log.Count;
+        _actors = Math.Max(1, log.ActorCount);
+        int need = _steps * _actors;
+        if (_vc.Length < need) Array.Resize(ref _vc, Math.Max(need, _vc.Length * 2));
+        Array.Clear(_vc, 0, need);
+        Span<int> last = _actors <= 64 ? stackalloc int[_actors] : new int[_actors];
+        last.Fill(-1);
+        for (int j = 0; j < _steps; j++)
+        {
+            var vj = new Span<int>(_vc, j * _actors, _actors);
+            int a = log.ActorOf(j);
+            if (last[a] >= 0) Join(vj, last[a]);
+            int p = log.PostedAt(j);
+            if (p >= 0) Join(vj, p);
+            for (int i = j - 1; i >= 0; i--)
+            {
+                int ai = log.ActorOf(i);
+                if (ai == a || vj[ai] > i) continue; // program order, or already ordered through a later step
+                if (!log.Conflict(i, j)) continue;
+                if (j >= racesFrom) onRace?.Invoke(i, j, vj);
+                Join(vj, i);
+            }
+            vj[a] = j + 1;
+            last[a] = j;
+        }
+    }
+
+    /// <summary>True when step i happens before step j (i &lt; j).</summary>
+    public bool HappensBefore(StepLog log, int i, int j) => _vc[j * _actors + log.ActorOf(i)] > i;
+
+    private void Join(Span<int> into, int step)
+    {
+        var from = new ReadOnlySpan<int>(_vc, step * _actors, _actors);
+        for (int k = 0; k < from.Length; k++) if (from[k] > into[k]) into[k] = from[k];
+    }
+
+    /// <summary>
+    /// The trace class: per actor, its steps' labels in order, each with how many steps of every other actor
+    /// happen before it. Independent of which linearization of the class ran.
+    /// </summary>
+    public ulong ClassHash(StepLog log, ReadOnlySpan<ulong> extra = default)
+    {
+        // Per-actor step counts turn clocks (global step indices) into per-actor positions.
+        Span<int> seen = _actors <= 64 ? stackalloc int[_actors] : new int[_actors];
+        seen.Clear();
+        var position = _steps <= 512 ? stackalloc int[_steps] : new int[_steps];
+        for (int s = 0; s < _steps; s++) position[s] = ++seen[log.ActorOf(s)];
+        ulong h = 0x0DD5EEDUL;
+        for (int a = 0; a < _actors; a++)
+        {
+            ulong ha = StableHash.Mix(0xAC7UL, (ulong)a);
+            for (int s = 0; s < _steps; s++)
+            {
+                if (log.ActorOf(s) != a) continue;
+                ha = StableHash.Mix(ha, log.LabelOf(s));
+                var vc = ClockOf(s);
+                for (int b = 0; b < _actors; b++)
+                    if (b != a) ha = StableHash.Mix(ha, vc[b] == 0 ? 0UL : (ulong)position[vc[b] - 1]);
+            }
+            h ^= StableHash.Avalanche(ha);
+        }
+        foreach (ulong x in extra) h = StableHash.Mix(h, x);
+        return StableHash.Avalanche(h);
+    }
+}

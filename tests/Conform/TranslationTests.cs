@@ -1,0 +1,113 @@
+using StressVm.Conform;
+using StressVm.Scenarios;
+using Xunit;
+
+namespace StressVm.Tests.Conform;
+
+/// <summary>Litmus to C: what is translated, how, and what is refused with a reason.</summary>
+public class TranslationTests
+{
+    private static ScenarioSpec Parse(string text) => ScenarioLoader.Parse(text, "t.conf", "t");
+
+    [Fact]
+    public void EveryConformanceScenarioTranslatesAndHasACommentSayingWhatItChecks()
+    {
+        Assert.True(ConformCatalog.Names.Count >= 20, $"{ConformCatalog.Names.Count} conformance scenarios");
+        foreach (var name in ConformCatalog.Names)
+        {
+            var p = CTranslator.Translate(ConformCatalog.Load(name));
+            Assert.Equal(p.Spec.Cpus.Sum(c => c.Program.Count), p.Ops.Count);
+            var text = File.ReadAllText(Path.Combine(RepoRoot(), "conform", "scenarios", name + ".conf"));
+            Assert.StartsWith($"# {name}:", text);
+            Assert.Contains("# Checks:", text);
+        }
+    }
+
+    [Fact]
+    public void TheCiSubsetNamesConformanceScenarios()
+    {
+        Assert.NotEmpty(ConformCatalog.CiSubset);
+        foreach (var n in ConformCatalog.CiSubset) Assert.Contains(n, ConformCatalog.Names);
+    }
+
+    [Fact]
+    public void MappingsAndOperationsBecomeFixedMmapsAndTableEntries()
+    {
+        var p = CTranslator.Translate(Parse("""
+            files = [ { name = f0, pages = 2 }, { name = perf0, pages = 3 } ]
+            vmas = [
+              { name = anon, start = 0x10, pages = 2 }
+              { name = buf, start = 0x20, pages = 1, shared = true, file = f0, pgoff = 1 }
+              { name = perf, start = 0x60, pages = 3, prot = ro, shared = true, file = perf0, driver = perf }
+            ]
+            cpus = [
+              { program = ["store anon+1", "madvise-dontneed anon+1:1", "write buf"] }
+              { program = ["load perf+2", "munmap anon"] }
+            ]
+            """));
+        Assert.Contains("map_fixed(BASE + 0x10UL * PAGE, 2UL * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L * PAGE", p.CSource);
+        Assert.Contains("map_fixed(BASE + 0x20UL * PAGE, 1UL * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 1L * PAGE", p.CSource);
+        Assert.Contains("map_fixed(BASE + 0x60UL * PAGE, 3UL * PAGE, PROT_READ, MAP_SHARED, fds[1], 0L * PAGE", p.CSource);
+        Assert.Contains("fds[0] = tmpfs_file(\"f0\", 2);", p.CSource);
+        Assert.Contains("fds[1] = perf_open();", p.CSource);
+        Assert.Contains("{ OP_DONTNEED, BASE + 0x11UL * PAGE, 1UL * PAGE, -1, 4096, 1, 0 }, /* madvise-dontneed anon+1 */", p.CSource);
+        Assert.Contains("{ OP_WRITE, BASE + 0x20UL * PAGE, 1UL * PAGE, 0, 4096, 1, 0 }, /* write buf */", p.CSource);
+        // A perf load's value is the kernel's business: not compared.
+        Assert.Contains("{ OP_LOAD, BASE + 0x62UL * PAGE, 1UL * PAGE, 1, 8192, 0, 0 }, /* load perf+2 */", p.CSource);
+        Assert.Equal(["cpu0.0 store anon+1", "cpu0.1 madvise-dontneed anon+1", "cpu0.2 write buf", "cpu1.0 load perf+2", "cpu1.1 munmap anon"],
+            p.Ops.Select(o => $"{o.Label} {o.Text}"));
+        Assert.Contains("#define NCPU 2", p.CSource);
+        Assert.False(p.NeedsFb);
+    }
+
+    [Theory]
+    [InlineData("bugs { wrprotect-skip-flush = true }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"store a\"] } ]", "model knob")]
+    [InlineData("files = [ { name = f, pages = 1 } ]\nvmas = [ { name = a, start = 1, shared = true, file = f } ]\ncpus = [ { program = [\"store a\"] } ]\nbackground = [ { kind = writeback, file = f } ]", "kernel thread")]
+    [InlineData("vmas = [ { name = a, start = 1 } ]\ncpus = [ { }, { } ]\nswarm { operations = [store] }", "swarm")]
+    [InlineData("vmas = [ { name = a, start = 1, shared = true, driver = pfnmap } ]\ncpus = [ { program = [\"store a\"] } ]", "remap_pfn_range")]
+    [InlineData("files = [ { name = d, pages = 2 } ]\nvmas = [ { name = a, start = 2, pages = 2, shared = true, file = d, driver = dax-pmd } ]\ncpus = [ { program = [\"store a\"] } ]", "PMD")]
+    [InlineData("files = [ { name = p, pages = 4 } ]\nvmas = [ { name = a, start = 1, pages = 4, shared = true, file = p, driver = perf } ]\ncpus = [ { program = [\"load a\"] } ]", "1 + 2^n pages")]
+    [InlineData("kernel { arch.hw-access-flag = false }\nvmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"store a\"] } ]", "architecture")]
+    [InlineData("vmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"fsync a\"] } ]", "file mapping")]
+    public void WhatTheKernelCannotBeAskedForIsRefusedWithAReason(string text, string reason)
+    {
+        var e = Assert.Throws<NotTranslatableException>(() => CTranslator.Translate(Parse(text)));
+        Assert.Contains(reason, e.Message);
+        Assert.StartsWith("t: not translatable", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void ADaxFileIsMadeOnTheDaxMountAndItsLoadsAreCompared()
+    {
+        var p = CTranslator.Translate(Parse("""
+            files = [ { name = d0, pages = 4 } ]
+            vmas = [ { name = dax, start = 0x80, pages = 2, shared = true, file = d0, pgoff = 2, driver = dax } ]
+            cpus = [ { program = ["write dax+0:2", "load dax+1", "fsync dax"] } ]
+            """));
+        Assert.True(p.NeedsDax);
+        Assert.Contains("fds[0] = dax_file(\"d0\", 4);", p.CSource);
+        Assert.Contains("{ OP_WRITE, BASE + 0x80UL * PAGE, 2UL * PAGE, 0, 8192, 1, 0 }, /* write dax */", p.CSource);
+        Assert.Contains("{ OP_LOAD, BASE + 0x81UL * PAGE, 1UL * PAGE, 0, 12288, 1, 0 }, /* load dax+1 */", p.CSource);
+        var init = QemuRunner.InitScript([p], 1, ["nd_pmem", "ext4"], dax: true);
+        Assert.Contains("mount -t ext4 -o dax /dev/pmem0 /mnt/dax", init);
+    }
+
+    [Fact]
+    public void TheBuiltInKnobScenariosAreNotTranslatable()
+    {
+        // Every built-in scenario that pins a bug knob asks for a switch the real kernel does not have.
+        foreach (var name in ScenarioCatalog.Names)
+        {
+            var spec = ScenarioCatalog.LoadBuiltin(name);
+            if (spec.Pins.Values.Any(on => on)) Assert.Throws<NotTranslatableException>(() => CTranslator.Translate(spec));
+        }
+    }
+
+    internal static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "StressVm.sln"))) d = d.Parent;
+        return d?.FullName ?? throw new DirectoryNotFoundException("StressVm.sln not found above the test binaries");
+    }
+}
