@@ -30,19 +30,29 @@ public static class CliApp
         return root;
     }
 
-    public static int Run(string[] args)
+    /// <param name="output">Where run, replay, minimize and soak report print (null: the console); tests pass a StringWriter.</param>
+    /// <param name="error">Where they print errors (null: the console).</param>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = BuildRoot();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) Console.Error.WriteLine($"stressvm: {e.Message}");
-            Console.Error.WriteLine("Run 'stressvm --help' for usage.");
+            foreach (var e in parse.Errors) (error ?? Console.Error).WriteLine($"stressvm: {e.Message}");
+            (error ?? Console.Error).WriteLine("Run 'stressvm --help' for usage.");
             return ExitBadInput;
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false, Output = output ?? Console.Out, Error = error ?? Console.Error,
+            });
+        }
+        catch (StressVm.Kernel.KernelKnobsException e)
+        {
+            Console.Error.WriteLine($"stressvm: {e.Message}"); // a combination of settings no kernel has: bad input
+            return ExitBadInput;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -42,7 +42,7 @@ public sealed record KernelKnobs
     /// <summary>perf_mmap_pfn_mkwrite() makes any page writable, not only the user control page (pgoff 0).</summary>
     public bool PerfMkwriteAnyPage { get; init; }
 
-    /// <summary>B20: perf has no vm_ops->may_split, so a partial munmap splits the buffer VMA (mmap_count leak).</summary>
+    /// <summary>B20: perf has no vm_ops->may_split, so a partial munmap splits the buffer VMA (aux_mmap_count taken on 0, leaked).</summary>
     public bool PerfAllowSplit { get; init; }
 
     /// <summary>B14 (2010): fb_deferred_io_mkwrite() returns 0 instead of locking the page and returning VM_FAULT_LOCKED.</summary>
@@ -54,10 +54,10 @@ public sealed record KernelKnobs
     /// <summary>B15: page_mkwrite computes the pageref from address - vm_start (ignores vm_pgoff) and locks the wrong page.</summary>
     public bool FbdefioOffsetFromAddress { get; init; }
 
-    /// <summary>insert_pfn(mkwrite) upgrades a present PTE in place without checking that its pfn matches.</summary>
+    /// <summary>The mkwrite insert (insert_pfn at v6.14, insert_page_into_pte_locked at v7.0) upgrades a present PTE without checking its pfn.</summary>
     public bool DaxMkwriteSkipPteCheck { get; init; }
 
-    /// <summary>B16: insert_pfn(mkwrite) WARNs on any pfn mismatch, also on the zero page (before f2c57d91b0d9).</summary>
+    /// <summary>B16: the mkwrite insert WARNs on any pfn mismatch, also on the zero page (the 2017 rule, before f2c57d91b0d9).</summary>
     public bool DaxInsertStrictPfn { get; init; }
 
     /// <summary>B19: dax_writeback_one() write-protects only VMAs that map the entry's first index.</summary>
@@ -72,7 +72,7 @@ public sealed record KernelKnobs
     public FbdefioVersion FbdefioVersion { get; init; } = FbdefioVersion.V7_0;
 
     /// <summary>stressvm.kernel.dax.version.</summary>
-    public DaxVersion DaxVersion { get; init; } = DaxVersion.V6_14;
+    public DaxVersion DaxVersion { get; init; } = DaxVersion.V7_0;
 
     /// <summary>stressvm.kernel.faultaround.old-ptes: arch_wants_old_prefaulted_pte() (arm64 with hardware AF: true; x86: false).</summary>
     public bool FaultaroundOldPtes { get; init; }
@@ -122,7 +122,7 @@ public sealed record KernelKnobs
             k => k.FbdefioFaultResetsList, (k, v) => k with { FbdefioFaultResetsList = v }),
         KernelKnob.Bug("fbdefio-offset-from-address", "B15: the pageref comes from address - vm_start, ignoring vm_pgoff (78d9161d2bcd)",
             k => k.FbdefioOffsetFromAddress, (k, v) => k with { FbdefioOffsetFromAddress = v }),
-        KernelKnob.Bug("dax-mkwrite-skip-pte-check", "the mkwrite upgrade of a present PTE does not check its pfn",
+        KernelKnob.Bug("dax-mkwrite-skip-pte-check", "the mkwrite insert upgrades a present PTE without checking its pfn",
             k => k.DaxMkwriteSkipPteCheck, (k, v) => k with { DaxMkwriteSkipPteCheck = v }),
         KernelKnob.Bug("dax-insert-strict-pfn", "B16: the mkwrite insert WARNs on any pfn mismatch, also the zero page (before f2c57d91b0d9)",
             k => k.DaxInsertStrictPfn, (k, v) => k with { DaxInsertStrictPfn = v }),
@@ -134,7 +134,7 @@ public sealed record KernelKnobs
         KernelKnob.Choice("fbdefio.version", "fb_defio: v7.0 (mapping_wrprotect_range) or v6.14 (folio_lock + folio_mkclean)",
             [(FbdefioVersion.V7_0, "v7.0"), (FbdefioVersion.V6_14, "v6.14")], k => k.FbdefioVersion, (k, v) => k with { FbdefioVersion = v }),
         KernelKnob.Choice("dax.version", "fsdax insert: v7.0 (vmf_insert_page_mkwrite, normal PTEs) or v6.14 (insert_pfn, special PTEs)",
-            [(DaxVersion.V6_14, "v6.14"), (DaxVersion.V7_0, "v7.0")], k => k.DaxVersion, (k, v) => k with { DaxVersion = v }),
+            [(DaxVersion.V7_0, "v7.0"), (DaxVersion.V6_14, "v6.14")], k => k.DaxVersion, (k, v) => k with { DaxVersion = v }),
         KernelKnob.Switch("faultaround.old-ptes", "arch_wants_old_prefaulted_pte(): fault-around maps neighbours old",
             k => k.FaultaroundOldPtes, (k, v) => k with { FaultaroundOldPtes = v }),
         KernelKnob.Switch("arch.hw-access-flag", "the MMU sets the accessed bit itself (false: an old PTE takes an access-flag fault)",
@@ -195,6 +195,20 @@ public sealed record KernelKnobs
         return on.Count == 0 ? "none" : string.Join(",", on);
     }
 
+    /// <summary>
+    /// Why this combination is no kernel (null: it is one). arm64's arch_wants_old_prefaulted_pte() is
+    /// cpu_has_hw_af() (arch/arm64/include/asm/pgtable.h, 0388f9c74330), and x86 prefaults young: old prefaulted
+    /// PTEs without a hardware access flag exist on no architecture.
+    /// </summary>
+    public string? Contradiction() =>
+        FaultaroundOldPtes && !ArchHwAccessFlag
+            ? "faultaround.old-ptes = true needs arch.hw-access-flag = true: arm64's arch_wants_old_prefaulted_pte() is cpu_has_hw_af(), " +
+              "and no other architecture prefaults old PTEs"
+            : null;
+
+    /// <summary>This, or a <see cref="KernelKnobsException"/> saying why the combination is no kernel.</summary>
+    public KernelKnobs Checked() => Contradiction() is { } why ? throw new KernelKnobsException($"stressvm.kernel: {why}") : this;
+
     /// <summary>"unknown WHAT 'x'; did you mean 'y'? known: ...".</summary>
     public static string Unknown(string what, string name, IReadOnlyList<string> known)
     {
@@ -221,3 +235,6 @@ public sealed record KernelKnobs
         return d[b.Length];
     }
 }
+
+/// <summary>Kernel settings that no kernel combines (bad input, exit 2; not a defect of StressVm).</summary>
+public sealed class KernelKnobsException(string message) : ArgumentException(message);

@@ -66,6 +66,7 @@ public static class MinimizeCommand
                 (m.DroppedOperations.Count > 0 ? $", {m.DroppedOperations.Count} program operation(s) dropped" : "") +
                 $", {m.Replays} replays, {(m.Verified ? "verified by strict replay" : "NOT reproduced by strict replay")}");
             o.WriteLine($"  {m.Minimized}");
+            o.WriteLine($"fingerprint {m.Minimized.Fingerprint:x16}");
             if (failure is not null) err.WriteLine($"stressvm minimize: {failure}; wrote the minimized schedule to {written} instead");
             o.WriteLine($"wrote {written}");
             o.WriteLine($"replay: {Recipe.ScheduleReplayCommand(recipe.Scenario, written)}");

@@ -85,6 +85,8 @@ public static class RunCommand
         public int FirstSchedule;
         public required string Detail;
         public required Recipe Recipe;
+        public ulong Fingerprint;
+        public int Steps;
         public string? Saved;
     }
 
@@ -128,7 +130,7 @@ public static class RunCommand
                 findings[name] = f = new Finding
                 {
                     Invariant = name, FirstSeed = seed, FirstStep = r.Violation?.Step ?? r.Steps, FirstSchedule = i + 1,
-                    Detail = r.ToString(), Recipe = failing,
+                    Detail = r.ToString(), Recipe = failing, Fingerprint = r.Fingerprint, Steps = r.Steps,
                 };
                 if (saveDir is not null)
                 {
@@ -182,6 +184,8 @@ public static class RunCommand
                     w.WriteNumber("step", f.FirstStep);
                     w.WriteNumber("schedule", f.FirstSchedule);
                     w.WriteString("detail", f.Detail);
+                    w.WriteNumber("steps", f.Steps);
+                    w.WriteString("fingerprint", f.Fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
                     w.WriteString("replay", f.Recipe.ReplayCommand());
                     w.WriteString("recipe", f.Recipe.ToText());
                     if (f.Saved is not null)

@@ -31,18 +31,24 @@ public static class SoakCommand
         var noMinimize = new Option<bool>("--no-minimize") { Description = "Do not minimize new failures." };
         var interval = new Option<string?>("--progress-interval") { Description = "Log line interval when output is redirected (default: stressvm.soak.progress-interval)." };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines even on a terminal." };
+        var listen = new Option<string?>("--listen")
+        {
+            Description = "Run the coordinator node of a campaign across machines, listening on HOST:PORT (127.0.0.1:4053 stays on this machine; " +
+                "0.0.0.0 or a hostname lets others in); worker nodes join with 'stressvm soak join HOST:PORT'. --workers may be 0 here.",
+        };
 
         var cmd = new Command("soak", "Run seeds for hours across cores; resumable state; distinct bugs with replay commands. " +
             "Ctrl-C or SIGTERM stops cleanly (in-flight simulations finish, state is flushed, summary printed). Exit code as `soak report`'s: " +
             "0 when every failure was expected and every expected bug found, 1 otherwise, 2 bad input, 3 internal errors only.")
         {
-            scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, interval, plain,
+            scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, interval, plain, listen,
         };
         ConfigOptions.AddTo(cmd);
         var tel = new TelemetryCliOptions();
         cmd.Options.Add(tel.OtlpEndpoint);
         cmd.Options.Add(tel.OtlpProtocol);
         cmd.Subcommands.Add(CreateReport());
+        cmd.Subcommands.Add(SoakJoinCommand.Create());
         cmd.SetAction(parse =>
         {
             // Command-line options win over the settings (HOCON.conf, --config, -D stressvm.soak.*).
@@ -54,6 +60,7 @@ public static class SoakCommand
             Scenarios = KernelScenarioSource.Create(kernel);
             SoakOptions options;
             TimeSpan progressEvery;
+            Campaign.Cluster.Endpoint? listenAt;
             try
             {
                 var soak = settings.Soak;
@@ -71,6 +78,7 @@ public static class SoakCommand
                     Minimize = !parse.GetValue(noMinimize),
                 };
                 options.Validate();
+                listenAt = parse.GetValue(listen) is { } l ? Campaign.Cluster.Endpoint.Parse(l, "--listen") : null;
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
@@ -79,7 +87,7 @@ public static class SoakCommand
             }
             return TelemetryFromConfig.WithSession(tel, parse, settings, replay: false, "soak",
                 session => SoakSession.Run(Scenarios, options, progressEvery,
-                    live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, session));
+                    live: !parse.GetValue(plain) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, session, kernel, listenAt));
         });
         return cmd;
     }
@@ -87,7 +95,7 @@ public static class SoakCommand
     private static Command CreateReport()
     {
         var states = new Option<string[]>("--state") { Description = "State directories to merge (one per shard).", AllowMultipleArgumentsPerToken = true, Required = true };
-        var json = new Option<bool>("--json") { Description = "Print {\"schedules\": n, \"failures\": [{..., \"expected\": true|false}], \"unmetExpectations\": [...], \"verdict\", \"exitCode\"} as JSON." };
+        var json = new Option<bool>("--json") { Description = "Print {\"schedules\": n, \"chunks\": n, \"duplicateChunks\": n, \"failures\": [{..., \"expected\": true|false}], \"unmetExpectations\": [...], \"verdict\", \"exitCode\"} as JSON." };
         var cmd = new Command("report", "Print the distinct failures of one or more soak state directories, with replay commands, and the verdict: " +
             "exit 0 when every failure is its scenario's expect and every scenario that ran found its expected bug, 1 on an unexpected " +
             "failure or a missed expectation, 2 on bad input, 3 when only internal errors are left.") { states, json };
@@ -104,7 +112,7 @@ public static class SoakCommand
                 Console.Error.WriteLine($"stressvm soak report: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            Console.Out.Write(parse.GetValue(json) ? report.ToJson() + "\n" : report.ToText());
+            parse.InvocationConfiguration.Output.Write(parse.GetValue(json) ? report.ToJson() + "\n" : report.ToText());
             return report.ExitCode; // 0 every failure expected and every expected bug found, 1 otherwise, 3 internal errors only
         });
         return cmd;

@@ -1,74 +1,88 @@
 using System.Globalization;
 using Spectre.Console;
+using Spectre.Console.Rendering;
+using StressVm.Campaign;
+using StressVm.Campaign.Progress;
 using StressVm.Scenarios.Soak;
 
 namespace StressVm.Cli.Commands;
 
 /// <summary>
-/// Runs a soak session on its own thread and shows its progress: a live Spectre.Console panel on a
-/// terminal, a plain line every interval in a log. Ctrl-C or SIGTERM stops cleanly (in-flight simulations finish,
-/// state is flushed, the summary and the verdict are printed, the verdict's exit code returned); a second one aborts.
+/// Runs a soak session (the campaign's actor system, <see cref="CampaignRunner"/>) and shows its progress through the
+/// campaign's progress actor: a live Spectre.Console panel on a terminal, a plain line every interval in a log.
+/// Ctrl-C or SIGTERM stops cleanly (in-flight simulations finish, state is flushed, the summary and the verdict are
+/// printed, the verdict's exit code returned); a second one aborts.
 /// </summary>
 internal static class SoakSession
 {
-    public static int Run(IScenarioSource source, SoakOptions options, TimeSpan logEvery, bool live, Telemetry.TelemetrySession? telemetry = null)
+    public static int Run(IScenarioSource source, SoakOptions options, TimeSpan logEvery, bool live, Telemetry.TelemetrySession? telemetry = null,
+        Scenarios.RunSettings? settings = null, Campaign.Cluster.Endpoint? listen = null)
     {
         // Ctrl-C and SIGTERM alike; the second one ends the process.
         using var stop = new Common.StopSignal(by =>
             Console.Error.WriteLine($"stressvm soak: {by}: stopping: in-flight simulations finish, state is flushed ({by} again to abort)"));
         {
-            SoakRunner runner;
+            CampaignRunner runner;
             try
             {
-                runner = new SoakRunner(source, options, w => Console.Error.WriteLine($"stressvm soak: warning: {w}"));
+                runner = new CampaignRunner(source, options, w => Console.Error.WriteLine($"stressvm soak: warning: {w}"), settings);
             }
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"stressvm soak: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            var exports = new System.Collections.Concurrent.ConcurrentQueue<FailureFound>();
-            if (telemetry is { Options.Enabled: true }) runner.NewFailure = exports.Enqueue;
-            SoakSummary? summary = null;
-            Exception? failure = null;
-            var thread = new Thread(() =>
-            {
-                try { summary = runner.Run(stop.Token); }
-                catch (Exception e) { failure = e; }
-            }) { Name = "soak" };
+            runner.Listen = listen;
+            runner.Listening = m => Console.Error.WriteLine($"stressvm soak: {m}");
+            if (telemetry is { Options.Enabled: true }) runner.ExportTrace = new SoakTraceExport(source, telemetry).Export;
             Console.Error.WriteLine(
                 $"stressvm soak: {string.Join(", ", runner.Scenarios)}; {options.Workers} worker(s); shard {options.Shard}; state {Path.GetFullPath(options.StateDirectory)}");
-            thread.Start();
-            if (live) ShowLive(runner, thread);
-            else ShowPlain(runner, thread, logEvery);
-            thread.Join();
-            if (failure is not null)
+            SoakSummary summary;
+            try
             {
-                Console.Error.WriteLine($"stressvm soak: {failure.Message}");
-                return failure is ArgumentException or IOException ? CliApp.ExitBadInput : CliApp.ExitInternalError;
+                summary = live ? RunLive(runner, stop.Token) : RunPlain(runner, logEvery, stop.Token);
             }
-            if (telemetry is not null) SoakTraceExport.Export(source, exports, telemetry);
-            return PrintSummary(summary!, runner, source, options, stop.Name);
+            catch (Exception e) when (e is ArgumentException or IOException)
+            {
+                Console.Error.WriteLine($"stressvm soak: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+            return PrintSummary(summary, runner, source, options, stop.Name);
         }
     }
 
-    private static void ShowPlain(SoakRunner runner, Thread thread, TimeSpan every)
+    private static SoakSummary RunPlain(CampaignRunner runner, TimeSpan every, CancellationToken cancel)
     {
-        while (!thread.Join(every))
-            Console.Out.WriteLine($"[soak {DateTime.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {runner.Progress().ToLine()}");
+        runner.Display = (new PlainView(), every);
+        return runner.Run(cancel);
     }
 
-    private static void ShowLive(SoakRunner runner, Thread thread)
+    private static SoakSummary RunLive(CampaignRunner runner, CancellationToken cancel)
     {
-        AnsiConsole.Live(Panel(runner.Progress())).AutoClear(false).Start(ctx =>
+        SoakSummary? summary = null;
+        AnsiConsole.Live(new Text("stressvm soak: starting")).AutoClear(false).Start(ctx =>
         {
-            while (!thread.Join(250))
-            {
-                ctx.UpdateTarget(Panel(runner.Progress()));
-                ctx.Refresh();
-            }
-            ctx.UpdateTarget(Panel(runner.Progress()));
+            runner.Display = (new LiveView(ctx), TimeSpan.FromMilliseconds(250));
+            summary = runner.Run(cancel);
         });
+        return summary!;
+    }
+
+    /// <summary>A log line per interval (CI, redirected output, --plain).</summary>
+    private sealed class PlainView : IProgressView
+    {
+        public void Show(SoakProgress p) =>
+            Console.Out.WriteLine($"[soak {DateTime.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {p.ToLine()}");
+    }
+
+    /// <summary>The live panel; the progress actor calls it from its thread (Spectre's context locks itself).</summary>
+    private sealed class LiveView(LiveDisplayContext ctx) : IProgressView
+    {
+        public void Show(SoakProgress p)
+        {
+            ctx.UpdateTarget(Panel(p));
+            ctx.Refresh();
+        }
     }
 
     private static Table Panel(SoakProgress p)
@@ -91,12 +105,13 @@ internal static class SoakSession
     }
 
     /// <summary>Prints the summary and the state's report with its verdict; returns the verdict's exit code.</summary>
-    private static int PrintSummary(SoakSummary s, SoakRunner runner, IScenarioSource source, SoakOptions options, string? stoppedBy)
+    internal static int PrintSummary(SoakSummary s, CampaignRunner runner, IScenarioSource source, SoakOptions options, string? stoppedBy)
     {
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"soak stopped ({s.Reason}): {s.Schedules:N0} schedules in {s.Elapsed:hh\\:mm\\:ss} ({s.SchedulesPerSecond:N0}/s), " +
             $"{s.NewFailures} new distinct failure(s), {s.InternalErrors} internal error(s); {s.TotalSchedules:N0} schedules in the state"));
         if (s.UnwrittenRecords > 0) Console.Error.WriteLine($"stressvm soak: {s.UnwrittenRecords} state record(s) could not be written");
+        if (runner.Exports is { Dropped: > 0 } x) Console.Error.WriteLine($"stressvm soak: {x.Dropped} trace export(s) dropped (queue full)");
         string? stoppedEarly = s.Reason switch
         {
             SoakStopReason.Cancelled => ExpectationVerdictText(s, options, stoppedBy ?? "cancelled"),

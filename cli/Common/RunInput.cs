@@ -84,7 +84,9 @@ internal static class RunInputs
 
     private static void CheckScenario(Recipe recorded, ScenarioSpec spec, string file)
     {
-        string recordedName = Path.GetFileNameWithoutExtension(recorded.Scenario);
+        // A built-in's name, or a .conf path (whose file name is the scenario's name); "fbdefio-v6.14" has no extension.
+        string recordedName = recorded.Scenario.EndsWith(".conf", StringComparison.Ordinal)
+            ? Path.GetFileNameWithoutExtension(recorded.Scenario) : Path.GetFileName(recorded.Scenario);
         if (recordedName != spec.Name)
             throw new FormatException($"{file} was recorded for scenario {recorded.Scenario}, not {ScenarioCatalog.CommandLineName(spec)}");
         if (recorded.ScenarioHash is { } h && h != spec.ContentHash)

@@ -46,7 +46,13 @@ public static class ScenarioLoader
 
         // kernel { perf.mode = legacy, fbdefio.version = "v6.14" }: non-bug settings (driver versions, arch).
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (root["kernel"] is { } kv) LoadSettings(Obj(kv, "kernel"), "", settings);
+        if (root["kernel"] is { } kv)
+        {
+            LoadSettings(Obj(kv, "kernel"), "", settings);
+            var pinned = KernelKnobs.Upstream;
+            foreach (var (setting, value) in settings) pinned = pinned.WithSetting(setting, value);
+            if (pinned.Contradiction() is { } why) throw kv.Error(why);
+        }
 
         var files = new List<FileSpec>();
         foreach (var f in Arr(root, "files"))
@@ -178,6 +184,11 @@ public static class ScenarioLoader
         }
         else if (driver is "filemap" or "fbdefio" or "dax" or "dax-pmd" or "filemap-faultaround")
             throw o["driver"]!.Error($"driver '{driver}' needs a 'file' (its address_space: declare one under 'files')");
+        // mmap(MAP_SHARED | MAP_ANONYMOUS) is shmem in the kernel (mmap_region -> shmem_zero_setup, mm/shmem.c).
+        if (file is null && shared && driver is null)
+            throw o["shared"]!.Error("a shared anonymous VMA is shmem in the kernel (mmap -> shmem_zero_setup, ->fault = shmem_fault), " +
+                                     "which the model does not have; declare a file and map it (driver filemap), or drop 'shared'");
+        if (driver == "perf") CheckPerfMmap(o, pages, Int(o, "pgoff", 0), file, vmas);
         if (driver == "pfnmap")
         {
             flags |= VmFlags.PfnMap;
@@ -187,6 +198,20 @@ public static class ScenarioLoader
             if (start < other.Start + other.Pages && other.Start < start + pages)
                 throw o["start"]!.Error($"VMA '{name}' overlaps VMA '{other.Name}'");
         return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver);
+    }
+
+    /// <summary>perf_mmap() (v7.0-rc6 kernel/events/core.c): the checks that make an mmap of the buffer -EINVAL.</summary>
+    private static void CheckPerfMmap(SObject o, int pages, int pgoff, string? file, List<VmaSpec> vmas)
+    {
+        if (pgoff != 0)
+            throw (o["pgoff"] ?? o).Error("a perf mapping at vm_pgoff != 0 maps the AUX area (perf_mmap -> perf_mmap_aux), which the model does not have; use pgoff = 0");
+        int data = pages - 1;
+        if (data != 0 && (data & (data - 1)) != 0)
+            throw (o["pages"] ?? o).Error($"a perf mapping is 1 + 2^n pages (perf_mmap: -EINVAL unless is_power_of_2(nr_pages)); {pages} gives {data} data pages");
+        foreach (var other in vmas)
+            if (other.Driver == "perf" && other.File == file && other.Pages != pages)
+                throw (o["pages"] ?? o).Error($"a second mapping of perf buffer '{file}' must have the size of the first ({other.Pages} pages, VMA '{other.Name}'): " +
+                                              "perf_mmap fails it with -EINVAL (data_page_nr(rb) != nr_pages)");
     }
 
     private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write"];

@@ -45,7 +45,7 @@ public sealed record SoakOptions
 
     public void Validate()
     {
-        if (Workers < 1) throw new ArgumentException($"workers must be at least 1, got {Workers}");
+        if (Workers < 0) throw new ArgumentException($"workers must not be negative, got {Workers}");
         if (ChunkSize < 1) throw new ArgumentException($"chunk size must be at least 1, got {ChunkSize}");
         if (MaxSchedules is < 0) throw new ArgumentException($"max schedules must not be negative, got {MaxSchedules}");
         if (Duration is { } d && d <= TimeSpan.Zero) throw new ArgumentException($"duration must be positive, got {d}");

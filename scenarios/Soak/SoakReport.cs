@@ -27,10 +27,12 @@ public sealed record ReportedFailure(
 /// </summary>
 public sealed class SoakReport
 {
-    private SoakReport(long schedules, long internalErrors, IReadOnlyList<ReportedFailure> failures, IReadOnlyList<InternalErrorFound> errors,
-        ExpectationVerdict verdict)
+    private SoakReport(long schedules, long chunks, long duplicateChunks, long internalErrors, IReadOnlyList<ReportedFailure> failures,
+        IReadOnlyList<InternalErrorFound> errors, ExpectationVerdict verdict)
     {
         Schedules = schedules;
+        Chunks = chunks;
+        DuplicateChunks = duplicateChunks;
         InternalErrors = internalErrors;
         Failures = failures;
         InternalErrorExamples = errors;
@@ -44,6 +46,12 @@ public sealed class SoakReport
     public ExpectationVerdict Verdict { get; }
 
     public long Schedules { get; }
+
+    /// <summary>Chunks done (each counted once).</summary>
+    public long Chunks { get; }
+
+    /// <summary>Chunk results that arrived more than once and were counted once.</summary>
+    public long DuplicateChunks { get; }
     public long InternalErrors { get; }
     public IReadOnlyList<ReportedFailure> Failures { get; }
     public IReadOnlyList<InternalErrorFound> InternalErrorExamples { get; }
@@ -99,7 +107,7 @@ public sealed class SoakReport
                 f.MinimizedSchedule, f.MinimizedSteps, f.Detail, f.Tail, verdict.IsExpected(f.Scenario, f.Invariant)))
             .ToList();
         return new SoakReport(
-            states.Sum(s => s.Schedules), internalErrors, failures,
+            states.Sum(s => s.Schedules), states.Sum(s => s.DoneChunks), states.Sum(s => s.DuplicateChunks), internalErrors, failures,
             states.SelectMany(s => s.InternalErrorRecords).Take(10).ToList(), verdict);
     }
 
@@ -108,7 +116,7 @@ public sealed class SoakReport
 
     public string ToJson()
     {
-        var doc = new JsonReport(Schedules, InternalErrors, Failures,
+        var doc = new JsonReport(Schedules, Chunks, DuplicateChunks, InternalErrors, Failures,
             Verdict.Unmet.Select(u => new JsonUnmet(u.Scenario, u.Invariant)).ToList(), Verdict.StoppedEarly is null, Verdict.Text, Verdict.ExitCode);
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
@@ -118,11 +126,14 @@ public sealed class SoakReport
         var sb = new StringBuilder();
         int expected = Failures.Count(f => f.Expected);
         sb.Append(CultureInfo.InvariantCulture,
-            $"{Schedules:N0} schedules, {Failures.Count} distinct failure(s) ({expected} expected, {Failures.Count - expected} unexpected), {InternalErrors} internal error(s)\n");
+            $"{Schedules:N0} schedules in {Chunks:N0} chunks, {Failures.Count} distinct failure(s) ({expected} expected, {Failures.Count - expected} unexpected), {InternalErrors} internal error(s)");
+        if (DuplicateChunks > 0) sb.Append(CultureInfo.InvariantCulture, $"; {DuplicateChunks:N0} chunk result(s) arrived twice and were counted once");
+        sb.Append('\n');
         foreach (var f in Failures)
         {
             sb.Append('\n');
-            sb.Append(CultureInfo.InvariantCulture, $"{f.Invariant}  [{f.Scenario}]  signature {f.Signature}  x{f.Count}  {(f.Expected ? "expected" : "UNEXPECTED")}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{f.Invariant}  [{f.Scenario}]  signature {f.Signature}  x{f.Count}\n");
+            sb.Append(f.Expected ? "  expected: the scenario predicts it\n" : "  UNEXPECTED: the scenario does not predict it\n");
             if (f.Detail.Length > 0) sb.Append("  ").Append(f.Detail).Append('\n');
             sb.Append(CultureInfo.InvariantCulture, $"  first seed {f.FirstSeed}, shortest seed {f.ShortestSeed} ({f.ShortestSteps} steps)\n");
             sb.Append("  replay: ").Append(f.Replay).Append('\n');
@@ -144,6 +155,8 @@ public sealed class SoakReport
 
     private sealed record JsonReport(
         [property: JsonPropertyName("schedules")] long Schedules,
+        [property: JsonPropertyName("chunks")] long Chunks,
+        [property: JsonPropertyName("duplicateChunks")] long DuplicateChunks,
         [property: JsonPropertyName("internalErrors")] long InternalErrors,
         [property: JsonPropertyName("failures")] IReadOnlyList<ReportedFailure> Failures,
         [property: JsonPropertyName("unmetExpectations")] IReadOnlyList<JsonUnmet> UnmetExpectations,

@@ -22,6 +22,12 @@ public sealed class SoakState
     public long InternalErrors { get; private set; }
     public int Sessions { get; private set; }
 
+    /// <summary>Chunk results that arrived more than once (a worker thought lost finished after all, a result resent after a reconnect) and were counted once.</summary>
+    public long DuplicateChunks { get; private set; }
+
+    /// <summary>Chunks done, over every scenario.</summary>
+    public long DoneChunks { get { lock (_gate) return _ledgers.Values.Sum(l => l.DoneCount); } }
+
     public int DistinctFailures { get { lock (_gate) return _failures.Count; } }
 
     /// <summary>Distinct failures, by scenario then signature.</summary>
@@ -104,7 +110,11 @@ public sealed class SoakState
 
     private void ApplyChunk(ChunkCompleted c)
     {
-        if (!Ledger(c.Scenario).MarkDone(c.Chunk)) return; // a duplicated record
+        if (!Ledger(c.Scenario).MarkDone(c.Chunk))
+        {
+            DuplicateChunks++; // a duplicated record: counted once
+            return;
+        }
         Schedules += c.Schedules;
         Steps += c.Steps;
         InternalErrors += c.InternalErrors;

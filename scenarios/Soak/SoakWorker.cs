@@ -3,14 +3,21 @@ using StressVm.Scenarios.Minimize;
 
 namespace StressVm.Scenarios.Soak;
 
+/// <summary>What one call of <see cref="SoakWorker.RunChunk"/> did: the chunk's record when every seed ran, and what it ran either way.</summary>
+public readonly record struct ChunkRun(ChunkCompleted? Completed, long Schedules, long Steps);
+
+/// <summary>A minimized schedule of a new failure, verified by strict replay when <see cref="Verified"/>; the coordinator saves it.</summary>
+public sealed record MinimizationOutcome(FailureFound Failure, Schedule Schedule, int OriginalSteps, int Steps, bool Verified);
+
 /// <summary>
-/// One worker thread of a soak: owns its models (one per scenario, never shared), claims chunks, runs every
-/// seed of a chunk, tallies failures by signature and reports the chunk when all its seeds ran.
+/// One soak worker's engine: owns its models (one per scenario, never shared between threads), runs every seed of
+/// a chunk as a whole simulation under the seed's portfolio strategy, tallies failures by signature and returns the
+/// chunk's record when all its seeds ran. Knows nothing of who hands out chunks (the campaign's worker actor does).
 /// </summary>
-internal sealed class SoakWorker(SoakRunner runner, IScenarioSource source, int index)
+public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSource source, int index, ISoakWorkerHost host)
 {
     private readonly Dictionary<string, ScenarioSlot> _slots = new(StringComparer.Ordinal);
-    private readonly FailureSignature _signature = new(runner.Options.SignatureDepth);
+    private readonly FailureSignature _signature = new(options.SignatureDepth);
     private readonly ChunkTally _tally = new();
     private readonly HashSet<(string, string)> _known = new();
     private long _schedules, _steps, _internalErrors;
@@ -19,69 +26,58 @@ internal sealed class SoakWorker(SoakRunner runner, IScenarioSource source, int 
     public long Schedules => Volatile.Read(ref _schedules);
     public long Steps => Volatile.Read(ref _steps);
     public long InternalErrors => Volatile.Read(ref _internalErrors);
-    public bool Failed { get; private set; }
-
-    public void Run()
-    {
-        int consecutiveFailures = 0;
-        while (!runner.StopRequested)
-        {
-            try
-            {
-                while (runner.TryTakeMinimization(out var f) && !runner.StopRequested) Minimize(f);
-                var claim = runner.Claim();
-                if (claim is null)
-                {
-                    while (!runner.StopRequested && runner.TryTakeMinimization(out var last)) Minimize(last);
-                    break;
-                }
-                RunChunk(claim.Value.Scenario, claim.Value.Chunk, claim.Value.Seeds);
-                consecutiveFailures = 0;
-            }
-            catch (Exception e)
-            {
-                runner.Warn($"worker {Index}: {e.GetType().Name}: {e.Message}");
-                if (++consecutiveFailures >= 3)
-                {
-                    runner.Warn($"worker {Index} stops after {consecutiveFailures} failures in a row");
-                    Failed = true;
-                    runner.RequestStop(SoakStopReason.WorkerFailed);
-                    return;
-                }
-            }
-        }
-    }
 
     private ScenarioSlot Slot(string scenario)
     {
         if (!_slots.TryGetValue(scenario, out var slot))
-            _slots[scenario] = slot = new ScenarioSlot(scenario, source.Create(scenario, Index), runner.Options.Portfolio);
+            _slots[scenario] = slot = new ScenarioSlot(scenario, source.Create(scenario, Index), options.Portfolio);
         return slot;
     }
 
-    private void RunChunk(string scenario, long chunk, int seeds)
+    /// <summary>
+    /// Runs the first <paramref name="seeds"/> seeds of <paramref name="chunk"/>; a seed in <paramref name="skip"/> (it
+    /// crashed a worker twice) is counted as an internal error without running. The chunk is complete only when all
+    /// of its seeds ran; a stop or a partial grant (the schedule budget) leaves it incomplete.
+    /// Throws <see cref="SeedCrashException"/> when a run throws outside the runtime's catch.
+    /// </summary>
+    public ChunkRun RunChunk(string scenario, long chunk, int seeds, IReadOnlySet<ulong>? skip = null)
     {
         var slot = Slot(scenario);
-        var ledger = runner.State.Ledger(scenario);
-        var portfolio = runner.Options.Portfolio;
-        ulong first = runner.Space.FirstSeed(chunk);
+        var portfolio = options.Portfolio;
+        ulong first = space.FirstSeed(chunk);
         _tally.Clear();
-        bool complete = seeds == runner.Options.ChunkSize;
+        bool complete = seeds == options.ChunkSize;
         for (int i = 0; i < seeds; i++)
         {
-            if (runner.StopRequested) { complete = false; break; }
+            if (host.StopRequested) { complete = false; break; }
             ulong seed = first + (ulong)i;
             int p = portfolio.IndexFor(seed);
-            var r = RunSeed(slot.Model, slot.Strategies[p], seed);
             _tally.Schedules++;
-            _tally.Steps += r.Steps;
             Volatile.Write(ref _schedules, _schedules + 1);
+            if (skip is not null && skip.Contains(seed))
+            {
+                _tally.InternalErrors++;
+                Volatile.Write(ref _internalErrors, _internalErrors + 1);
+                continue;
+            }
+            RunResult r;
+            try
+            {
+                r = Explorer.RunOne(slot.Model, slot.Strategies[p], seed);
+            }
+            catch (Exception e)
+            {
+                // PrepareRun threw (ActorSystem.Run turns a throw inside the run into InternalError itself): the
+                // model may be left half set up, so the worker is restarted with fresh models and the seed tried once more.
+                throw new SeedCrashException(scenario, chunk, seed, slot.SpecTexts[p], source.Recipe(scenario, seed, slot.Specs[p]).ToText(), e);
+            }
+            _tally.Steps += r.Steps;
             Volatile.Write(ref _steps, _steps + r.Steps);
             if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged)
             {
                 _tally.InternalErrors++;
                 Volatile.Write(ref _internalErrors, _internalErrors + 1);
-                runner.InternalError(new InternalErrorFound(scenario, seed, slot.SpecTexts[p], r.Error ?? r.Outcome.ToString()));
+                host.InternalError(new InternalErrorFound(scenario, seed, slot.SpecTexts[p], r.Error ?? r.Outcome.ToString()));
                 continue;
             }
             if (!r.IsBug) continue;
@@ -90,51 +86,33 @@ internal sealed class SoakWorker(SoakRunner runner, IScenarioSource source, int 
             string invariant = r.FindingName!;
             _tally.AddFailure(signature, invariant, seed, r.Steps, slot.SpecTexts[p]);
             if (_known.Add((scenario, signature)))
-                runner.Discovered(new FailureFound(scenario, signature, invariant, seed, slot.SpecTexts[p], r.Steps,
+                host.Discovered(new FailureFound(scenario, signature, invariant, seed, slot.SpecTexts[p], r.Steps,
                     r.ToString(), _signature.Describe(r, trace), source.Recipe(scenario, seed, slot.Specs[p]).ToText()));
         }
-        if (!complete)
-        {
-            ledger.Release(chunk);
-            return;
-        }
-        runner.ChunkDone(new ChunkCompleted(scenario, chunk, runner.Options.Shard.GlobalChunk(chunk), first,
-            _tally.Schedules, _tally.Steps, _tally.InternalErrors, _tally.Failures()));
+        if (!complete) return new ChunkRun(null, _tally.Schedules, _tally.Steps);
+        var record = new ChunkCompleted(scenario, chunk, options.Shard.GlobalChunk(chunk), first,
+            _tally.Schedules, _tally.Steps, _tally.InternalErrors, _tally.Failures());
+        return new ChunkRun(record, _tally.Schedules, _tally.Steps);
     }
 
-    private static RunResult RunSeed(ISimulationModel model, ISchedulingStrategy strategy, ulong seed)
+    /// <summary>Shrinks the first failing run of a new signature; null (with a warning) when minimization fails.</summary>
+    public MinimizationOutcome? Minimize(FailureFound f)
     {
-        try
-        {
-            return Explorer.RunOne(model, strategy, seed);
-        }
-        catch (Exception e)
-        {
-            // PrepareRun threw (ActorSystem.Run turns a throw inside the run into InternalError itself).
-            return new RunResult(Outcome.InternalError, seed, strategy.Name, 0, 0, Error: $"preparing the run: {e}");
-        }
-    }
-
-    private void Minimize(FailureFound f)
-    {
-        if (runner.State.IsMinimized(f.Scenario, f.Signature)) return;
         try
         {
             var slot = Slot(f.Scenario);
             var recipe = f.Recipe is { } text ? Recipe.Parse(text) : source.Recipe(f.Scenario, f.Seed, StrategySpec.Parse(f.Strategy));
-            var m = FailureMinimizer.FromSeed(slot.Model, recipe, runner.Options.Minimizer);
+            var m = FailureMinimizer.FromSeed(slot.Model, recipe, options.Minimizer);
             var header = new Dictionary<string, string>(m.Schedule.Header, StringComparer.Ordinal) { [Recipe.Header.Signature] = f.Signature };
-            var schedule = new Schedule(m.Schedule.Choices, header);
-            string relative = Path.Combine("schedules", $"{f.Scenario}-{f.Signature}.schedule");
-            FailureMinimizer.SaveAtomically(schedule, Path.Combine(runner.Options.StateDirectory, relative));
-            var record = new ScheduleMinimized(f.Scenario, f.Signature, f.Invariant, f.Seed, relative, m.Original.Steps, m.Minimized.Steps, m.Verified);
-            runner.Journal.Append(record);
-            runner.State.Apply(record);
-            if (!m.Verified) runner.Warn($"{f.Scenario} {f.Signature}: the minimized schedule did not replay identically");
+            return new MinimizationOutcome(f, new Schedule(m.Schedule.Choices, header), m.Original.Steps, m.Minimized.Steps, m.Verified);
         }
         catch (Exception e)
         {
-            runner.Warn($"{f.Scenario} {f.Signature}: minimization of seed {f.Seed} failed: {e.Message}");
+            host.Warn($"{f.Scenario} {f.Signature}: minimization of seed {f.Seed} failed: {e.Message}");
+            return null;
         }
     }
+
+    /// <summary>Where a minimized schedule of <paramref name="f"/> goes, relative to the state directory.</summary>
+    public static string ScheduleFile(string scenario, string signature) => Path.Combine("schedules", $"{scenario}-{signature}.schedule");
 }

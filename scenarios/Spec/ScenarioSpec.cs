@@ -57,6 +57,6 @@ public sealed record ScenarioSpec
         foreach (var (name, value) in Settings) k = k.WithSetting(name, value);
         if (overrides is not null) foreach (var (name, on) in overrides) k = k.With(name, on);
         if (settingOverrides is not null) foreach (var (name, value) in settingOverrides) k = k.WithSetting(name, value);
-        return k;
+        return k.Checked();
     }
 }

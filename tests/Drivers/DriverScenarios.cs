@@ -17,12 +17,18 @@ internal static class DriverScenarios
     /// <summary>The correct driver versions (expect pass).</summary>
     public static readonly string[] Clean =
     [
-        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync",
-        "faultaround-young", "faultaround-old", "faultaround-old-no-hwaf", "mixed-drivers",
+        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync", "dax-fsync-overlap",
+        "dax-dontneed-vs-fsync", "dax-store-vs-write",
+        "faultaround-young", "faultaround-old", "mixed-drivers",
     ];
 
-    public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null) =>
-        new() { Strategy = StrategySpec.Parse(strategy, depth), KnobOverrides = knobs ?? new Dictionary<string, bool>() };
+    public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null,
+        IReadOnlyDictionary<string, string>? settings = null) =>
+        new()
+        {
+            Strategy = StrategySpec.Parse(strategy, depth), KnobOverrides = knobs ?? new Dictionary<string, bool>(),
+            SettingOverrides = settings ?? new Dictionary<string, string>(),
+        };
 
     /// <summary>Schedules until the first run raising <paramref name="invariant"/> (or any bug if null); cap+1 when none.</summary>
     public static (int Schedules, RunResult? First) FirstViolation(string scenario, RunSettings s, int cap, string? invariant, ulong firstSeed = 0)
@@ -40,9 +46,12 @@ internal static class DriverScenarios
     }
 
     /// <summary>Runs <paramref name="seeds"/> schedules; returns the findings by invariant and the summed counters.</summary>
-    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(string scenario, RunSettings s, int seeds, ulong firstSeed = 0)
+    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(string scenario, RunSettings s, int seeds, ulong firstSeed = 0) =>
+        Explore(ScenarioCatalog.LoadBuiltin(scenario), s, seeds, firstSeed);
+
+    public static (Dictionary<string, int> Findings, Dictionary<string, long> Counters, RunResult? First) Explore(ScenarioSpec spec, RunSettings s, int seeds, ulong firstSeed = 0)
     {
-        var spec = ScenarioCatalog.LoadBuiltin(scenario);
+        string scenario = spec.Name;
         var model = ScenarioRunner.BuildModel(spec, s);
         var strategy = ScenarioRunner.Strategy(model, s);
         var findings = new Dictionary<string, int>();

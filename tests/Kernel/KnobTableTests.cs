@@ -78,6 +78,6 @@ public class KnobTableTests
     public void ABadValueSaysTheValidOnes()
     {
         var e = Assert.Throws<ArgumentException>(() => KernelKnobs.Upstream.WithSetting("dax.version", "v6.13"));
-        Assert.Contains("must be v6.14 or v7.0", e.Message);
+        Assert.Contains("must be v7.0 or v6.14", e.Message);
     }
 }

@@ -10,7 +10,7 @@ public class KernelSoakTests
     private static (SoakSummary, List<string>) Soak(string dir, IScenarioSource source, params string[] scenarios)
     {
         var warnings = new List<string>();
-        var runner = new SoakRunner(source, new SoakOptions
+        var runner = new StressVm.Campaign.CampaignRunner(source, new SoakOptions
         {
             StateDirectory = dir, Scenarios = scenarios, Workers = 2, ChunkSize = 100, MaxSchedules = 1000, Minimize = false,
         }, w => { lock (warnings) warnings.Add(w); });

@@ -42,7 +42,7 @@ internal static class SoakTestKit
     public static (SoakSummary Summary, List<string> Warnings) Run(SoakOptions options, CancellationToken cancel = default)
     {
         var warnings = new List<string>();
-        var runner = new SoakRunner(Source, options, w => { lock (warnings) warnings.Add(w); });
+        var runner = new StressVm.Campaign.CampaignRunner(Source, options, w => { lock (warnings) warnings.Add(w); });
         return (runner.Run(cancel), warnings);
     }
 

@@ -12,7 +12,8 @@ public sealed class DaxInode : DriverDevice
 {
     private Frame?[] _blocks = [];
     private DaxEntry[] _entries = [];
-    private long[] _fsyncSnapshot = [];
+    /// <summary>Snapshot arrays of fsyncs that returned, reused by the next ones (no allocation per run).</summary>
+    private readonly Stack<long[]> _freeSnapshots = new();
 
     public DaxInode(bool pmd) => Pmd = pmd;
 
@@ -29,6 +30,8 @@ public sealed class DaxInode : DriverDevice
     public int Pages => _blocks.Length;
 
     public long FsyncPasses, EntriesFlushed, ZeroPageMaps, BlockAllocs;
+    /// <summary>v7.0: write faults that got VM_FAULT_SIGBUS from insert_page_into_pte_locked's -EFAULT (FINDINGS.md).</summary>
+    public long InsertSigbus;
 
     public override void Attach(ActorSystem system, KernelState k) => K = k;
 
@@ -41,7 +44,7 @@ public sealed class DaxInode : DriverDevice
         if (_blocks.Length != n)
         {
             _blocks = new Frame?[n];
-            _fsyncSnapshot = new long[n];
+            _freeSnapshots.Clear();
             _entries = new DaxEntry[groups];
             for (int g = 0; g < groups; g++) _entries[g] = new DaxEntry(g * EntryPages);
         }
@@ -53,7 +56,7 @@ public sealed class DaxInode : DriverDevice
         }
         // PMD files are fully written before the run: contiguous blocks per entry, no holes.
         if (Pmd) for (int i = 0; i < n; i++) _blocks[i] = NewBlock(k);
-        FsyncPasses = EntriesFlushed = ZeroPageMaps = BlockAllocs = 0;
+        FsyncPasses = EntriesFlushed = ZeroPageMaps = BlockAllocs = InsertSigbus = 0;
         LostAtFsync = null;
         Preempt.Reset(k);
     }
@@ -61,7 +64,16 @@ public sealed class DaxInode : DriverDevice
     private Frame NewBlock(KernelState k)
     {
         BlockAllocs++;
-        return k.AllocFrame(FrameKind.Device);
+        var f = k.AllocFrame(FrameKind.Device);
+        if (k.Knobs.DaxVersion == DaxVersion.V7_0)
+        {
+            // v6.15+ ("fs/dax: properly refcount fs dax pages"): each PTE holds a reference and an rmap. The
+            // model holds one more for the file's block: at 0 free_zone_device_folio() only marks an fsdax
+            // page idle (the block stays the file's); it never goes back to an allocator.
+            f.FsDaxRefcounted = true;
+            f.Refcount = 1;
+        }
+        return f;
     }
 
     public DaxEntry EntryOf(int index) => _entries[index / EntryPages];
@@ -72,25 +84,31 @@ public sealed class DaxInode : DriverDevice
     /// <summary>iomap_begin with IOMAP_WRITE: allocate a block under a hole (ext4/xfs block allocation).</summary>
     public Frame AllocateBlock(int index) => _blocks[index] ??= NewBlock(K);
 
-    /// <summary>fsync start: the stores made so far are the ones this fsync must make durable.</summary>
-    public void SnapshotForFsync()
+    /// <summary>
+    /// fsync start: the stores made so far are the ones THIS fsync must make durable. One snapshot per call, so
+    /// two overlapping fsyncs are each held to the stores made before their own start.
+    /// </summary>
+    public long[] SnapshotForFsync()
     {
-        for (int i = 0; i < _blocks.Length; i++) _fsyncSnapshot[i] = _blocks[i]?.Content ?? 0;
+        var snap = _freeSnapshots.Count > 0 ? _freeSnapshots.Pop() : new long[_blocks.Length];
+        for (int i = 0; i < _blocks.Length; i++) snap[i] = _blocks[i]?.Content ?? 0;
+        return snap;
     }
 
-    /// <summary>fsync return: a block whose flushed content is older than its content at fsync start lost data.</summary>
-    public void CheckDurable()
+    /// <summary>fsync return: a block whose flushed content is older than its content at this fsync's start lost data.</summary>
+    public void CheckDurable(long[] snapshot)
     {
-        if (LostAtFsync is null) LostAtFsync = FindLost();
+        if (LostAtFsync is null) LostAtFsync = FindLost(snapshot);
+        _freeSnapshots.Push(snapshot);
     }
 
-    private string? FindLost()
+    private string? FindLost(long[] snapshot)
     {
         for (int i = 0; i < _blocks.Length; i++)
         {
             var b = _blocks[i];
-            if (b is null || b.DiskContent >= _fsyncSnapshot[i]) continue;
-            return $"fsync returned but store {_fsyncSnapshot[i]} to {Mapping.Name}[{i}] (pfn {b.Pfn}), made before the fsync began, " +
+            if (b is null || b.DiskContent >= snapshot[i]) continue;
+            return $"fsync returned but store {snapshot[i]} to {Mapping.Name}[{i}] (pfn {b.Pfn}), made before the fsync began, " +
                    $"is not durable (flushed: {b.DiskContent}); its entry is {(EntryOf(i).Dirty ? "dirty" : "clean")}, so no later fsync flushes it either";
         }
         return null;
@@ -104,5 +122,6 @@ public sealed class DaxInode : DriverDevice
         Add(into, "dax-fsync-passes", FsyncPasses);
         Add(into, "dax-entries-flushed", EntriesFlushed);
         Add(into, "dax-zero-page-maps", ZeroPageMaps);
+        Add(into, "dax-insert-sigbus", InsertSigbus);
     }
 }

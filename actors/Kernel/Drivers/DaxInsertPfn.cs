@@ -3,11 +3,12 @@ using System.Runtime.CompilerServices;
 namespace StressVm.Kernel;
 
 /// <summary>
-/// vmf_insert_mixed() / vmf_insert_mixed_mkwrite() -&gt; insert_pfn() (mm/memory.c; "mm: add
-/// vm_insert_mixed_mkwrite()", b2770da64254), under the PTL. A none PTE gets a special pfn PTE (writable,
-/// dirty and young with mkwrite). A present PTE with mkwrite must map the same pfn: then it is upgraded in
-/// place (ptep_set_access_flags); a mismatch is skipped, with a WARN unless it is the zero page (f2c57d91b0d9).
-/// v7.0's vmf_insert_page_mkwrite() applies the same rule in insert_page_into_pte_locked().
+/// v6.14 (dax.version = v6.14; v4.15..v6.14): vmf_insert_mixed() / vmf_insert_mixed_mkwrite() -&gt; insert_pfn()
+/// (mm/memory.c; "mm: add vm_insert_mixed_mkwrite()", b2770da64254), under the PTL. A none PTE gets a special
+/// pfn PTE (no refcount, no rmap; writable, dirty and young with mkwrite). A present PTE with mkwrite must map
+/// the same pfn: then it is upgraded in place (pte_mkyoung + pte_mkdirty + maybe_mkwrite, ptep_set_access_flags);
+/// a mismatch is skipped (VM_FAULT_NOPAGE: the access is retried), with a WARN unless it is the zero page
+/// (f2c57d91b0d9). v7.0 differs: <see cref="DaxInsertPage"/> (normal PTEs, no mkdirty, a mismatch is SIGBUS).
 /// </summary>
 public static class DaxInsertPfn
 {

@@ -3,11 +3,15 @@ using System.Runtime.CompilerServices;
 namespace StressVm.Kernel;
 
 /// <summary>
-/// A DAX file's vm_operations (ext4/xfs: .fault, .page_mkwrite and .pfn_mkwrite all end in
-/// dax_iomap_fault), on a VM_MIXEDMAP shared mapping. dax_iomap_pte_fault (fs/dax.c): lock the entry
-/// (grab_mapping_entry), look up the block (iomap_begin), then dax_fault_iter: a read of a hole maps the
-/// shared zero page read-only (dax_load_hole); otherwise dax_insert_entry (replacing a zero-page entry
-/// first unmaps its PTEs; a write tags the entry DIRTY/TOWRITE) and insert_pfn with mkwrite for writes.
+/// A DAX file's vm_operations on a VM_MIXEDMAP shared mapping: ext4_dax_vm_ops has .fault, .page_mkwrite and
+/// .pfn_mkwrite all = ext4_dax_fault; xfs has xfs_filemap_fault / _page_mkwrite / xfs_filemap_pfn_mkwrite, all
+/// ending in dax_iomap_fault. dax_iomap_pte_fault (fs/dax.c): lock the entry (grab_mapping_entry), look up the
+/// block (iomap_begin), then dax_fault_iter: a read of a hole maps the shared zero page read-only
+/// (dax_load_hole); otherwise dax_insert_entry (replacing a zero-page entry first unmaps its PTEs; a write
+/// tags the entry DIRTY/TOWRITE) and the insert with mkwrite for writes. The insert follows
+/// stressvm.kernel.dax.version: v7.0-rc6 vmf_insert_page_mkwrite (<see cref="DaxInsertPage"/>: normal
+/// refcounted PTEs, a pfn mismatch is SIGBUS) or v6.14 vmf_insert_mixed_mkwrite -&gt; insert_pfn
+/// (<see cref="DaxInsertPfn"/>: special PTEs, a mismatch is retried).
 /// </summary>
 public sealed class DaxOps : VmOperations
 {
@@ -27,7 +31,7 @@ public sealed class DaxOps : VmOperations
 
     public override ValueTask<VmFault> Fault(KernelActor cur, Vmf vmf) => DaxIomapPteFault(cur, vmf);
 
-    /// <summary>ext4_dax_pfn_mkwrite(): the write fault on a present read-only pfn PTE goes through the DAX fault again.</summary>
+    /// <summary>.pfn_mkwrite (ext4_dax_fault; xfs_filemap_pfn_mkwrite -&gt; xfs_write_fault): a write fault on a present read-only DAX PTE goes through the DAX fault again.</summary>
     public override ValueTask<VmFault> PfnMkwrite(KernelActor cur, Vmf vmf) => DaxIomapPteFault(cur, vmf);
 
     public override ValueTask<VmFault> PageMkwrite(KernelActor cur, Vmf vmf) => DaxIomapPteFault(cur, vmf);
@@ -55,7 +59,9 @@ public sealed class DaxOps : VmOperations
             // dax_load_hole(): a zero-page entry, and the shared zero page mapped read-only.
             entry.Kind = DaxEntryKind.Zero;
             inode.ZeroPageMaps++;
-            ret = await DaxInsertPfn.InsertPfn(cur, vmf, k.ZeroPage.Pfn, mkwrite: false).ConfigureAwait(false);
+            ret = k.Knobs.DaxVersion == DaxVersion.V7_0
+                ? await DaxInsertPage.VmfInsertPageMkwrite(cur, vmf, k.ZeroPage, write: false).ConfigureAwait(false)
+                : await DaxInsertPfn.InsertPfn(cur, vmf, k.ZeroPage.Pfn, mkwrite: false).ConfigureAwait(false);
         }
         else
         {
@@ -73,7 +79,16 @@ public sealed class DaxOps : VmOperations
                 entry.Dirty = true;   // xas_set_mark(PAGECACHE_TAG_DIRTY), inode dirty
                 entry.ToWrite = true; // (the model's fsync walks DIRTY entries)
             }
-            ret = await DaxInsertPfn.InsertPfn(cur, vmf, block.Pfn, mkwrite: write).ConfigureAwait(false);
+            if (k.Knobs.DaxVersion == DaxVersion.V7_0)
+            {
+                k.FolioGet(block); // folio_ref_inc(folio) around the insert
+                // vmf_insert_page_mkwrite, or vmf_insert_folio_pmd for a PMD entry
+                ret = await DaxInsertPage.VmfInsertPageMkwrite(cur, vmf, block, write, pmd: inode.Pmd).ConfigureAwait(false);
+                k.FolioPut(block, cur.ActorId);
+                if ((ret & VmFault.SigBus) != 0) inode.InsertSigbus++; // the -EFAULT of a pfn mismatch
+            }
+            else
+                ret = await DaxInsertPfn.InsertPfn(cur, vmf, block.Pfn, mkwrite: write).ConfigureAwait(false);
         }
         cur.Unlock(entry.Lock); // dax_unlock_entry()
         return ret;

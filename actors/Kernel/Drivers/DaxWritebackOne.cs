@@ -14,7 +14,7 @@ public static class DaxWritebackOne
     public static async ValueTask WritebackMappingRange(KernelActor cur, DaxInode inode)
     {
         cur.Begin("fsync", inode.Mapping.Name);
-        inode.SnapshotForFsync();
+        var snapshot = inode.SnapshotForFsync();
         inode.FsyncPasses++;
         for (int g = 0; g < inode.EntryCount; g++)
         {
@@ -23,7 +23,7 @@ public static class DaxWritebackOne
             await WritebackOne(cur, inode, entry).ConfigureAwait(false);
         }
         cur.End("fsync");
-        inode.CheckDurable();
+        inode.CheckDurable(snapshot);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

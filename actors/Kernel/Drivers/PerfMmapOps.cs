@@ -54,7 +54,7 @@ public sealed class PerfMmapOps : VmOperations
 
 
     /// <summary>perf_mmap_open().</summary>
-    public override void Open(KernelActor cur, Vma vma) => _rb.MmapOpen();
+    public override void Open(KernelActor cur, Vma vma) => _rb.MmapOpen(cur, vma);
 
     /// <summary>perf_mmap_close(), from remove_vma().</summary>
     public override void Close(KernelActor cur, Vma vma) => _rb.MmapClose(cur, vma);

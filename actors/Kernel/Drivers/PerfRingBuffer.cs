@@ -6,13 +6,14 @@ namespace StressVm.Kernel;
 /// A perf event and its ring buffer (kernel/events/core.c, ring_buffer.c): one user control page
 /// (struct perf_event_mmap_page) and 2^n data pages, the event's and the buffer's mmap counts
 /// (perf_mmap_open/close) and the buffer's refcount, plus the writer actor that produces records.
-/// Oracles: the mmap counts match the VMAs that really map the buffer (B20), and no user store ever
-/// reached a data page (they are read-only to user space).
+/// Accounting follows v7.0-rc6 perf_mmap / perf_mmap_open / perf_mmap_close: event-&gt;mmap_count and
+/// rb-&gt;mmap_count go up on every open and down on every close; only rb-&gt;aux_mmap_count depends on vm_pgoff
+/// (the model has no AUX area, so no VMA may hold one). Oracles: the counts match the VMAs that really map the
+/// buffer (B20), and no user store reaches a data page (Frame.UserReadOnly, judged at the store by the monitor).
 /// </summary>
 public sealed class PerfRingBuffer : DriverDevice
 {
     private Frame[] _pages = [];
-    private long[] _kernelWrote = [];
 
     public override string Name => "perf";
 
@@ -24,6 +25,8 @@ public sealed class PerfRingBuffer : DriverDevice
     public bool Allocated;
     /// <summary>event-&gt;mmap_count and rb-&gt;mmap_count.</summary>
     public int EventMmapCount, RbMmapCount;
+    /// <summary>rb-&gt;aux_mmap_count: perf_mmap_open takes one for any VMA with vm_pgoff != 0 (the AUX area's offset).</summary>
+    public int AuxMmapCount;
     /// <summary>rb-&gt;refcount: the event's attachment plus writers inside perf_output.</summary>
     public int RbRefcount;
     /// <summary>Pages of the buffer: 1 control page + data pages, fixed by the first mmap.</summary>
@@ -48,14 +51,18 @@ public sealed class PerfRingBuffer : DriverDevice
         if (mapping is not null) mapping.Tracked = false; // buffer pages are not page cache
         _pages = [];
         Attached = Allocated = false;
-        EventMmapCount = RbMmapCount = RbRefcount = 0;
+        EventMmapCount = RbMmapCount = RbRefcount = AuxMmapCount = 0;
         RecordsWritten = RecordsDropped = MmapOpens = MmapCloses = 0;
         Mm = null;
     }
 
     public override void Start() => Writer.Start();
 
-    /// <summary>perf_mmap() -&gt; perf_mmap_rb(): the first mmap allocates the buffer (rb_alloc) and attaches it.</summary>
+    /// <summary>
+    /// perf_mmap() -&gt; perf_mmap_rb(): the first mmap allocates the buffer (rb_alloc) and attaches it; a later
+    /// one of the same size maps the same buffer (refcount_inc of both counts). A mapping of another size or
+    /// at vm_pgoff != 0 (the AUX area) is -EINVAL in the kernel; the loader refuses such a scenario.
+    /// </summary>
     public void MmapRb(KernelState k, Vma vma)
     {
         Mm = vma.Mm;
@@ -63,11 +70,11 @@ public sealed class PerfRingBuffer : DriverDevice
         {
             int n = vma.Pages; // 1 + 2^n pages, as the first mmap asks
             _pages = new Frame[n];
-            _kernelWrote = new long[n];
             for (int i = 0; i < n; i++)
             {
                 var f = k.AllocFrame(FrameKind.Normal); // rb pages: kernel allocations with a struct page
                 f.Refcount = 1;                         // held by the buffer
+                f.UserReadOnly = i > 0;                 // data pages: "others are read-only"
                 _pages[i] = f;
             }
             Allocated = Attached = true;
@@ -76,38 +83,39 @@ public sealed class PerfRingBuffer : DriverDevice
         }
         else
         {
-            // A second mmap of the same event must use the same offset and size.
-            if (vma.Pgoff != 0 || vma.Pages != NrPages) throw new InvalidOperationException("perf_mmap: a second mapping must match the first (EINVAL)");
             EventMmapCount++;
             RbMmapCount++;
         }
         MmapOpens++;
     }
 
-    /// <summary>perf_mmap_open() (vm_ops-&gt;open, e.g. on the new half of a split).</summary>
-    public void MmapOpen()
+    /// <summary>perf_mmap_open() (vm_ops-&gt;open, e.g. on the new piece of a split): both counts, and aux_mmap_count if vm_pgoff.</summary>
+    public void MmapOpen(KernelActor cur, Vma vma)
     {
         EventMmapCount++;
         RbMmapCount++;
+        if (vma.Pgoff != 0)
+        {
+            // refcount_inc(&rb->aux_mmap_count) with no AUX area mapped: refcount_t's "addition on 0" WARN.
+            if (AuxMmapCount == 0)
+                cur.K.Warn(cur.ActorId, $"perf_mmap_open: refcount_inc(&rb->aux_mmap_count) on 0 for {vma.Name} at vm_pgoff {vma.Pgoff} (refcount_t: addition on 0; use-after-free)");
+            AuxMmapCount++;
+        }
         MmapOpens++;
     }
 
     /// <summary>
-    /// perf_mmap_close(): drops the mmap counts for a VMA that covers the buffer as mapped (offset 0, full
-    /// size); the last one detaches the buffer and puts it. A piece of a split VMA fails that match and
-    /// drops nothing: the leak b024d7b56c77 closed by refusing splits.
+    /// perf_mmap_close(): aux_mmap_count only for the AUX area (rb_has_aux and vm_pgoff == aux_pgoff: never
+    /// here); rb-&gt;mmap_count and event-&gt;mmap_count always. The last event mapping detaches the buffer
+    /// (ring_buffer_attach(event, NULL) drops the event's reference).
     /// </summary>
     public void MmapClose(KernelActor cur, Vma vma)
     {
         MmapCloses++;
-        if (vma.Pgoff != 0 || vma.Pages != NrPages) return;
         RbMmapCount--;
-        EventMmapCount--;
-        if (RbMmapCount == 0 && EventMmapCount == 0)
-        {
-            Attached = false;  // ring_buffer_attach(event, NULL)
-            RingBufferPut(cur); // ring_buffer_put(rb): could be last
-        }
+        if (--EventMmapCount != 0) return; // refcount_dec_and_mutex_lock(&event->mmap_count): not the last
+        Attached = false;   // ring_buffer_attach(event, NULL)
+        RingBufferPut(cur); // its reference: could be the last
     }
 
     /// <summary>ring_buffer_put(): the last reference frees the pages (rb_free).</summary>
@@ -127,16 +135,11 @@ public sealed class PerfRingBuffer : DriverDevice
     {
         var f = _pages[pgoff];
         f.Content = ++K.StoreSeq;
-        _kernelWrote[pgoff] = f.Content;
         RecordsWritten++;
     }
 
     public override (string Invariant, string Detail)? AtEnd(KernelState k)
     {
-        for (int i = 1; i < _pages.Length; i++)
-            if (_pages[i].Content != _kernelWrote[i])
-                return (Invariants.WriteToReadonly,
-                    $"user store {_pages[i].Content} reached perf data page {i} ({_pages[i]}), which user space may only read (perf_mmap_pfn_mkwrite/perf_mmap_fault must give SIGBUS)");
         int live = 0;
         if (Mm is not null)
             foreach (var v in Mm.Vmas)
@@ -145,6 +148,10 @@ public sealed class PerfRingBuffer : DriverDevice
             return (Invariants.Refcount,
                 $"perf: rb->mmap_count {RbMmapCount}, event->mmap_count {EventMmapCount}, but {live} VMA(s) map the buffer" +
                 (live == 0 && Allocated ? ": the buffer and its locked_vm are never released" : ""));
+        if (AuxMmapCount != 0)
+            return (Invariants.Refcount,
+                $"perf: rb->aux_mmap_count {AuxMmapCount} with no AUX area mapped: perf_mmap_open took it for a VMA at vm_pgoff != 0 " +
+                "and perf_mmap_close drops it only for the AUX area (rb_has_aux, vm_pgoff == aux_pgoff), so it leaks");
         return null;
     }
 

@@ -45,6 +45,8 @@ public sealed class KernelMonitor : ISafetyMonitor
                 if (!e.Flag) return null;
                 if (f.Kind == FrameKind.Zero)
                     return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote the shared zero page");
+                if (f.UserReadOnly) // judged at the store: a later kernel record would overwrite the evidence
+                    return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote {f}, a perf data page user space may only read (perf_mmap_pfn_mkwrite/perf_mmap_fault must give SIGBUS)");
                 var vma = ((MmStruct)e.Object!).FindVma(e.Vpn);
                 if (vma is not null && !vma.IsWritable && vma.ReadOnlyCommitted)
                     return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote {f} in {vma.Name}, read-only since mprotect returned");

@@ -18,6 +18,10 @@ public sealed class Frame
     public bool Dirty;
     public bool Freed;
     public bool Anon;
+    /// <summary>An fsdax page at v7.0 (dax.version): refcounted and rmapped like a folio ("fs/dax: properly refcount fs dax pages", v6.15).</summary>
+    public bool FsDaxRefcounted;
+    /// <summary>A page user space may map but never write (perf ring-buffer data pages): a user store to it is write-to-readonly when it happens.</summary>
+    public bool UserReadOnly;
     /// <summary>The filesystem's per-dirty-page state set up by ->page_mkwrite (buffers, NFS write request).</summary>
     public bool FsPrivate;
     /// <summary>folio->mapping: null for kernel/device pages and after truncate.</summary>
@@ -39,14 +43,16 @@ public sealed class Frame
         Dirty = false;
         Freed = false;
         Anon = false;
+        FsDaxRefcounted = false;
+        UserReadOnly = false;
         FsPrivate = false;
         Mapping = null;
         Index = 0;
         PageLock.Reset();
     }
 
-    /// <summary>Reference counting does not apply to special frames (zero page, device PFNs).</summary>
-    public bool IsRefcounted => Kind is FrameKind.Normal;
+    /// <summary>Reference counting does not apply to special frames (zero page, device PFNs; fsdax pages before v6.15).</summary>
+    public bool IsRefcounted => Kind is FrameKind.Normal || FsDaxRefcounted;
 
     public override string ToString() => Mapping is null
         ? $"pfn {Pfn} ({Kind.ToString().ToLowerInvariant()}{(Anon ? ", anon" : "")})"

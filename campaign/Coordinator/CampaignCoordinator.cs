@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using Akka.Actor;
+using StressVm.Campaign.Protocol;
+using StressVm.Campaign.Store;
+using StressVm.Scenarios.Soak;
+
+namespace StressVm.Campaign.Coordinator;
+
+/// <summary>
+/// The campaign coordinator: hands out seed chunks to workers that ask (work pulling), keeps the chunk ledger and
+/// the journal (through its <see cref="CampaignStore"/>), dedups failures by signature, asks for one minimization
+/// per new signature, and takes back the chunks of a worker that was lost (watched) or threw. A chunk result that
+/// arrives twice is journaled as it came and counted once. Locally it is an actor of the soak's system; across
+/// machines it is the cluster singleton on the node that holds the state directory.
+/// </summary>
+public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
+{
+    /// <summary>Crashes of one seed after which it is recorded as an internal error and skipped.</summary>
+    public const int CrashesBeforeSkip = 2;
+
+    /// <summary>Crashes in a row of one worker, not pinned to a seed, after which the session stops.</summary>
+    public const int CrashesInARowBeforeStop = 3;
+
+    private readonly CampaignStore _store;
+    private readonly CampaignSpec _spec;
+    private readonly ChunkQueue _queue;
+    private readonly IActorRef? _exporter;
+    private readonly Action<string> _warn;
+    private readonly TaskCompletionSource<SoakSummary>? _finished;
+    private readonly Dictionary<IActorRef, object> _inFlight = new(); // worker -> ChunkGrant or FailureFound (a minimization)
+    private readonly HashSet<IActorRef> _watched = new();
+    private readonly HashSet<IActorRef> _nodes = new();
+    private readonly Queue<FailureFound> _toMinimize = new();
+    private readonly Dictionary<(string Scenario, ulong Seed), int> _seedCrashes = new();
+    private readonly Dictionary<(string Scenario, long Chunk), HashSet<ulong>> _skip = new();
+    private readonly Dictionary<string, int> _errorRecords = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _crashesInARow = new(StringComparer.Ordinal);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _schedules, _steps, _internalErrors;
+    private int _newFailures;
+    private SoakStopReason? _stopping;
+    private bool _over;
+
+    public CampaignCoordinator(CampaignStore store, CampaignSpec spec, IActorRef? exporter, Action<string>? warn, TaskCompletionSource<SoakSummary>? finished)
+    {
+        _store = store;
+        _spec = spec;
+        _exporter = exporter;
+        _warn = warn ?? (_ => { });
+        _finished = finished;
+        _queue = new ChunkQueue(store.State, store.Scenarios, store.Options.ChunkSize, store.Options.MaxSchedules);
+        QueueUnminimizedFailures();
+
+        Receive<Hello>(OnHello);
+        Receive<RequestWork>(m => { if (Ours(m.CampaignId)) Assign(Sender); });
+        Receive<ChunkDone>(m => { if (Ours(m.CampaignId)) OnChunkDone(m); });
+        Receive<ChunkAbandoned>(m => { if (Ours(m.CampaignId)) OnChunkAbandoned(m); });
+        Receive<FailureDiscovered>(m => { if (Ours(m.CampaignId)) OnDiscovered(m.ToRecord()); });
+        Receive<InternalErrorSeen>(m => { if (Ours(m.CampaignId)) OnInternalError(m.ToRecord()); });
+        Receive<WorkerCrashed>(m => { if (Ours(m.CampaignId)) OnCrashed(m); });
+        Receive<FailureMinimized>(m => { if (Ours(m.CampaignId)) OnMinimized(m); });
+        Receive<MinimizationFailed>(m => { if (Ours(m.CampaignId)) Done(Sender); });
+        Receive<Terminated>(m => OnLost(m.ActorRef));
+        Receive<StopCampaign>(m => Stop(m.Reason));
+        Receive<DurationElapsed>(_ => Stop(SoakStopReason.Duration));
+        Receive<GetProgress>(_ => Sender.Tell(Progress()));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(CampaignStore store, CampaignSpec spec, IActorRef? exporter = null, Action<string>? warn = null,
+        TaskCompletionSource<SoakSummary>? finished = null) =>
+        Akka.Actor.Props.Create(() => new CampaignCoordinator(store, spec, exporter, warn, finished));
+
+    protected override void PreStart()
+    {
+        if (_store.Options.Duration is { } d) Timers.StartSingleTimer("duration", DurationElapsed.Instance, d);
+        CheckFinished();
+    }
+
+    protected override void PostStop()
+    {
+        // Stopped before the session ended (the system shuts down, a test restarts the coordinator): the chunks out
+        // stay unfinished in the ledger and the next session runs them first.
+        if (!_over) _store.Close(_schedules, _clock.Elapsed, _stopping ?? SoakStopReason.Cancelled);
+    }
+
+    private bool Ours(string campaignId)
+    {
+        if (campaignId == _spec.CampaignId) return true;
+        _warn($"ignored a message of campaign {campaignId} from {Sender.Path}; this is campaign {_spec.CampaignId}");
+        return false;
+    }
+
+    private void OnHello(Hello hello)
+    {
+        if (CampaignIdentity.Refusal(hello, _spec.CampaignId) is { } reason)
+        {
+            _warn($"refused a worker node: {reason}");
+            Sender.Tell(new Refused { Reason = reason });
+            return;
+        }
+        if (_nodes.Add(Sender)) Context.Watch(Sender);
+        Sender.Tell(new Welcome { Spec = _spec });
+        if (_stopping is not null || _over) Sender.Tell(new StopWork());
+    }
+
+    private void Assign(IActorRef worker)
+    {
+        if (_watched.Add(worker)) Context.Watch(worker);
+        if (_inFlight.Remove(worker, out var stale)) TakeBack(stale); // it asks again without a result: what it had is lost
+        if (_stopping is not null || _over)
+        {
+            worker.Tell(new NoWork { Over = true });
+            CheckFinished();
+            return;
+        }
+        while (_toMinimize.TryDequeue(out var f))
+        {
+            if (_store.State.IsMinimized(f.Scenario, f.Signature)) continue;
+            _inFlight[worker] = f;
+            worker.Tell(new MinimizeFailure { Failure = f.ToWire(_spec.CampaignId) });
+            return;
+        }
+        if (_queue.Next() is { } grant)
+        {
+            _inFlight[worker] = grant;
+            var work = new Work { CampaignId = _spec.CampaignId, Scenario = grant.Scenario, Chunk = grant.Chunk, Seeds = grant.Seeds };
+            if (_skip.TryGetValue((grant.Scenario, grant.Chunk), out var skip)) work.Skip.AddRange(skip.Order());
+            worker.Tell(work);
+            return;
+        }
+        worker.Tell(new NoWork { Over = Finishable && _inFlight.Count == 0 });
+        CheckFinished();
+    }
+
+    private void OnChunkDone(ChunkDone m)
+    {
+        ReleaseGrantOf(Sender, m.Scenario, m.Chunk);
+        _crashesInARow.Remove(Sender.Path.ToString());
+        _schedules += m.Schedules;
+        _steps += m.Steps;
+        // Journaled as it arrived, even a second time: the state's fold counts a chunk once and the duplicate as such.
+        _store.Append(m.ToRecord());
+        CheckFinished();
+    }
+
+    private void OnChunkAbandoned(ChunkAbandoned m)
+    {
+        var grant = ReleaseGrantOf(Sender, m.Scenario, m.Chunk);
+        _schedules += m.Schedules;
+        _steps += m.Steps;
+        if (!_store.State.Ledger(m.Scenario).IsDone(m.Chunk)) _queue.Release(grant ?? new ChunkGrant(m.Scenario, m.Chunk, 0));
+        CheckFinished();
+    }
+
+    /// <summary>Forgets the sender's grant of this chunk; the grant, or null when the sender did not hold it (a late result).</summary>
+    private ChunkGrant? ReleaseGrantOf(IActorRef worker, string scenario, long chunk)
+    {
+        if (_inFlight.TryGetValue(worker, out var held) && held is ChunkGrant g && g.Scenario == scenario && g.Chunk == chunk)
+        {
+            _inFlight.Remove(worker);
+            return g;
+        }
+        return null;
+    }
+
+    private void OnDiscovered(FailureFound f)
+    {
+        if (!_store.State.TryDiscover(f)) return;
+        _newFailures++;
+        _store.Journal.Append(f);
+        _exporter?.Tell(f);
+        if (_store.Options.Minimize) _toMinimize.Enqueue(f);
+    }
+
+    private void OnInternalError(InternalErrorFound e)
+    {
+        _internalErrors++;
+        int n = _errorRecords[e.Scenario] = _errorRecords.GetValueOrDefault(e.Scenario) + 1;
+        if (n <= _store.Options.MaxInternalErrorRecords) _store.Append(e);
+        if (n == _store.Options.MaxInternalErrorRecords) _warn($"{e.Scenario}: {n} internal errors recorded; further ones are only counted");
+    }
+
+    private void OnCrashed(WorkerCrashed m)
+    {
+        _inFlight.Remove(Sender, out var held);
+        if (held is not null) TakeBack(held);
+        if (m.Scenario.Length == 0)
+        {
+            // Not pinned to a seed (building a model, say): a worker that keeps failing so ends the session.
+            string key = Sender.Path.ToString();
+            int row = _crashesInARow[key] = _crashesInARow.GetValueOrDefault(key) + 1;
+            _warn($"worker {Sender.Path.Name}: {m.Error}");
+            if (row >= CrashesInARowBeforeStop)
+            {
+                _warn($"worker {Sender.Path.Name} stops the session after {row} failures in a row");
+                Stop(SoakStopReason.WorkerFailed);
+            }
+            return;
+        }
+        int n = _seedCrashes[(m.Scenario, m.Seed)] = _seedCrashes.GetValueOrDefault((m.Scenario, m.Seed)) + 1;
+        if (n < CrashesBeforeSkip)
+        {
+            _warn($"worker {Sender.Path.Name} restarted after {m.Scenario} seed {m.Seed} threw; its chunk runs again");
+            return;
+        }
+        // Twice: a defect of the model on this seed, not of the worker's state. Recorded with its recipe, never run again.
+        if (!_skip.TryGetValue((m.Scenario, m.Chunk), out var skip)) _skip[(m.Scenario, m.Chunk)] = skip = new HashSet<ulong>();
+        if (skip.Add(m.Seed)) OnInternalError(new InternalErrorFound(m.Scenario, m.Seed, m.Strategy, $"threw twice, skipped: {m.Error}{(m.Recipe.Length > 0 ? $"; recipe: {m.Recipe}" : "")}"));
+    }
+
+    private void OnMinimized(FailureMinimized m)
+    {
+        Done(Sender);
+        var f = m.Failure.ToRecord();
+        if (_store.State.IsMinimized(f.Scenario, f.Signature)) return;
+        try
+        {
+            _store.SaveMinimized(new MinimizationOutcome(f, Runtime.Schedule.Parse(m.Schedule), m.OriginalSteps, m.Steps, m.Verified));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            _warn($"{f.Scenario} {f.Signature}: the minimized schedule could not be saved: {e.Message}");
+        }
+    }
+
+    private void Done(IActorRef worker)
+    {
+        if (_inFlight.TryGetValue(worker, out var held) && held is FailureFound) _inFlight.Remove(worker);
+        CheckFinished();
+    }
+
+    private void OnLost(IActorRef worker)
+    {
+        _watched.Remove(worker);
+        _nodes.Remove(worker);
+        if (_inFlight.Remove(worker, out var held))
+        {
+            _warn($"lost worker {worker.Path}; its {(held is ChunkGrant ? "chunk goes" : "minimization goes")} back to the queue");
+            TakeBack(held);
+        }
+        CheckFinished();
+    }
+
+    private void TakeBack(object held)
+    {
+        if (held is ChunkGrant g) _queue.Requeue(g);
+        else if (held is FailureFound f) _toMinimize.Enqueue(f);
+    }
+
+    private void Stop(SoakStopReason reason)
+    {
+        _stopping ??= reason;
+        foreach (var n in _nodes) n.Tell(new StopWork());
+        CheckFinished();
+    }
+
+    /// <summary>Nothing left to hand out this session (stopped, or the budget spent and every minimization given).</summary>
+    private bool Finishable => _stopping is not null || (_queue.Exhausted && _toMinimize.Count == 0);
+
+    private void CheckFinished()
+    {
+        if (_over || !Finishable || _inFlight.Count > 0) return;
+        _over = true;
+        var reason = _stopping ?? SoakStopReason.MaxSchedules;
+        var elapsed = _clock.Elapsed;
+        foreach (var n in _nodes) n.Tell(new StopWork());
+        int unwritten = _store.Close(_schedules, elapsed, reason);
+        _finished?.TrySetResult(new SoakSummary(_schedules, _steps, elapsed, reason, _store.State.Schedules, _internalErrors,
+            _newFailures, _store.State.Failures, unwritten));
+    }
+
+    private SoakProgress Progress()
+    {
+        var elapsed = _clock.Elapsed;
+        double rate = elapsed.TotalSeconds > 0 ? _schedules / elapsed.TotalSeconds : 0;
+        var o = _store.Options;
+        TimeSpan? left = null;
+        if (o.Duration is { } d) left = d > elapsed ? d - elapsed : TimeSpan.Zero;
+        if (o.MaxSchedules is { } max && rate > 0)
+        {
+            var byCount = TimeSpan.FromSeconds(Math.Max(0, max - _schedules) / rate);
+            if (left is null || byCount < left) left = byCount;
+        }
+        return new SoakProgress(_schedules, _store.State.Schedules, rate, _store.State.DistinctFailures, _internalErrors, elapsed, left,
+            _watched.Count > 0 ? _watched.Count : o.Workers, o.MaxSchedules, o.Duration);
+    }
+
+    private void QueueUnminimizedFailures()
+    {
+        if (!_store.Options.Minimize) return;
+        foreach (var f in _store.State.Failures)
+            if (_store.Scenarios.Contains(f.Scenario) && !_store.State.IsMinimized(f.Scenario, f.Signature) && f.FirstSeed != ulong.MaxValue)
+                _toMinimize.Enqueue(new FailureFound(f.Scenario, f.Signature, f.Invariant, f.FirstSeed, f.FirstStrategy, 0, f.Detail, f.Tail));
+    }
+}

@@ -1,0 +1,44 @@
+using StressVm.Scenarios.Soak;
+
+namespace StressVm.Campaign.Protocol;
+
+/// <summary>Between the journal's records (scenarios/Soak) and the wire messages (campaign.proto).</summary>
+public static class WireConvert
+{
+    public static ChunkDone ToWire(this ChunkCompleted c, string campaignId)
+    {
+        var m = new ChunkDone
+        {
+            CampaignId = campaignId, Scenario = c.Scenario, Chunk = c.Chunk, GlobalChunk = c.GlobalChunk, FirstSeed = c.FirstSeed,
+            Schedules = c.Schedules, Steps = c.Steps, InternalErrors = c.InternalErrors,
+        };
+        foreach (var f in c.Failures)
+            m.Failures.Add(new ChunkFailure
+            {
+                Signature = f.Signature, Invariant = f.Invariant, Count = f.Count, FirstSeed = f.FirstSeed, FirstStrategy = f.FirstStrategy,
+                ShortestSeed = f.ShortestSeed, ShortestSteps = f.ShortestSteps, ShortestStrategy = f.ShortestStrategy,
+            });
+        return m;
+    }
+
+    public static ChunkCompleted ToRecord(this ChunkDone m) =>
+        new(m.Scenario, m.Chunk, m.GlobalChunk, m.FirstSeed, m.Schedules, m.Steps, m.InternalErrors,
+            m.Failures.Select(f => new Scenarios.Soak.ChunkFailure(f.Signature, f.Invariant, f.Count, f.FirstSeed, f.FirstStrategy,
+                f.ShortestSeed, f.ShortestSteps, f.ShortestStrategy)).ToList());
+
+    public static FailureDiscovered ToWire(this FailureFound f, string campaignId) => new()
+    {
+        CampaignId = campaignId, Scenario = f.Scenario, Signature = f.Signature, Invariant = f.Invariant, Seed = f.Seed,
+        Strategy = f.Strategy, Steps = f.Steps, Detail = f.Detail, Tail = f.Tail, Recipe = f.Recipe ?? "",
+    };
+
+    public static FailureFound ToRecord(this FailureDiscovered m) =>
+        new(m.Scenario, m.Signature, m.Invariant, m.Seed, m.Strategy, m.Steps, m.Detail, m.Tail, m.Recipe.Length > 0 ? m.Recipe : null);
+
+    public static InternalErrorSeen ToWire(this InternalErrorFound e, string campaignId) => new()
+    {
+        CampaignId = campaignId, Scenario = e.Scenario, Seed = e.Seed, Strategy = e.Strategy, Error = e.Error,
+    };
+
+    public static InternalErrorFound ToRecord(this InternalErrorSeen m) => new(m.Scenario, m.Seed, m.Strategy, m.Error);
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using StressVm.Scenarios.Soak;
+using StressVm.Tests.Soak;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace StressVm.Tests.Campaigns;
+
+/// <summary>
+/// One campaign across three processes on 127.0.0.1 (`soak --listen` and two `soak join`): a worker node and then the
+/// coordinator are killed with SIGKILL mid-campaign, the coordinator is started again on its journal, and every chunk
+/// must still be counted exactly once and every failure kept: the result equals a one-process soak of the same chunks.
+/// </summary>
+public class ClusterCampaignTests(ITestOutputHelper output)
+{
+    private const string Scenario = "wrprotect-vs-write"; // pins wrprotect-skip-flush: failures in many chunks
+    private const int Chunk = 256;
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(6);
+
+    private sealed class Node : IDisposable
+    {
+        private readonly StringBuilder _log = new();
+        public Process Process { get; }
+        public string Name { get; }
+
+        public Node(string name, params string[] args)
+        {
+            Name = name;
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add(Cli);
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            Process = new Process { StartInfo = psi };
+            Process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.Append(e.Data).Append('\n'); };
+            Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.Append(e.Data).Append('\n'); };
+            Process.Start();
+            Process.BeginOutputReadLine();
+            Process.BeginErrorReadLine();
+        }
+
+        public string Log { get { lock (_log) return _log.ToString(); } }
+
+        public void Kill()
+        {
+            try { if (!Process.HasExited) Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            Process.WaitForExit(10_000);
+        }
+
+        public void Dispose()
+        {
+            Kill();
+            Process.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// stressvm.dll in the CLI's own output folder: the tests' folder lacks what the ASP.NET Core framework (the
+    /// telemetry tests' receiver) provides there, which Akka.Remote's transport loads.
+    /// </summary>
+    private static readonly string Cli = FindCli();
+
+    private static string FindCli()
+    {
+        string here = Path.GetDirectoryName(typeof(StressVm.Cli.CliApp).Assembly.Location)!;
+        string configuration = new DirectoryInfo(here).Parent!.Name; // .../bin/Release/net10.0
+        for (var d = new DirectoryInfo(here); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "cli", "bin", configuration, "net10.0", "stressvm.dll");
+            if (File.Exists(Path.Combine(d.FullName, "StressVm.sln")) && File.Exists(candidate)) return candidate;
+        }
+        return typeof(StressVm.Cli.CliApp).Assembly.Location;
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private static long ChunksIn(string dir) =>
+        SoakTestKit.Records<ChunkCompleted>(dir).Select(c => (c.Scenario, c.Chunk)).Distinct().LongCount();
+
+    private static void WaitFor(Func<bool> done, Stopwatch clock, string what, IEnumerable<Node> nodes)
+    {
+        while (!done())
+        {
+            if (clock.Elapsed > Deadline) throw new TimeoutException($"{what} within {Deadline}:\n" + string.Join("\n", nodes.Select(n => $"--- {n.Name}\n{n.Log}")));
+            Thread.Sleep(200);
+        }
+    }
+
+    private static JsonElement Report(string dir)
+    {
+        using var report = new Node("report", "soak", "report", "--state", dir, "--json");
+        Assert.True(report.Process.WaitForExit(60_000));
+        report.Process.WaitForExit();
+        string log = report.Log;
+        return JsonDocument.Parse(log[log.IndexOf('{')..]).RootElement.Clone();
+    }
+
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public void AWorkerNodeAndThenTheCoordinatorKilledMidCampaignLoseNoChunkAndNoFailure()
+    {
+        string dir = SoakTestKit.NewStateDirectory(), reference = SoakTestKit.NewStateDirectory();
+        string at = $"127.0.0.1:{FreePort()}";
+        string[] Coordinator(long schedules) =>
+            ["soak", "--listen", at, "--workers", "0", "--scenarios", Scenario, "--chunk-size", $"{Chunk}", "--max-schedules", $"{schedules}",
+             "--state", dir, "--plain", "--no-minimize", "--progress-interval", "10s"];
+        var nodes = new List<Node>();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var coordinator = new Node("coordinator", Coordinator(1_000_000_000));
+            nodes.Add(coordinator);
+            var a = new Node("worker-a", "soak", "join", at, "--workers", "1");
+            var b = new Node("worker-b", "soak", "join", at, "--workers", "1");
+            nodes.AddRange([a, b]);
+            WaitFor(() => ChunksIn(dir) >= 10, clock, "10 chunks from two worker nodes", nodes);
+            b.Kill(); // mid-chunk: its chunk must go back to the queue
+            long atWorkerKill = ChunksIn(dir);
+            WaitFor(() => ChunksIn(dir) >= atWorkerKill + 10, clock, "10 more chunks after the worker node's kill", nodes);
+            coordinator.Kill();
+            long atCoordinatorKill = ChunksIn(dir);
+            var failuresBefore = SoakTestKit.Records<FailureFound>(dir).Select(f => f.Signature).ToHashSet();
+            Assert.NotEmpty(failuresBefore);
+
+            // Started again on its journal: a fresh session of 30 chunks; worker a rejoins by itself.
+            var again = new Node("coordinator-again", Coordinator(30L * Chunk));
+            nodes.Add(again);
+            WaitFor(() => again.Process.HasExited, clock, "the restarted coordinator's session to end", nodes);
+            Assert.True(again.Process.ExitCode == 0, $"exit {again.Process.ExitCode} (0: every failure expected, the planted bug found)\n{again.Log}");
+            WaitFor(() => a.Process.HasExited, clock, "worker a to leave after the session", nodes);
+            Assert.Equal(0, a.Process.ExitCode);
+            Assert.Contains("rejoined campaign", a.Log);
+
+            // Every chunk counted once: the done chunks are 0..D-1, and the schedules are D full chunks.
+            var state = SoakState.Load(dir, _ => { });
+            long d = state.DoneChunks;
+            Assert.True(d >= atCoordinatorKill + 30, $"{d} chunks done, {atCoordinatorKill} before the restart");
+            Assert.Equal(d, state.Ledger(Scenario).DoneBelow);
+            Assert.Equal(d * Chunk, state.Schedules);
+            Assert.Superset(failuresBefore, state.Failures.Select(f => f.Signature).ToHashSet());
+
+            // Every failure kept: a one-process soak of the same D chunks finds the same failures, as often.
+            using (var local = new Node("reference", "soak", "--scenarios", Scenario, "--chunk-size", $"{Chunk}", "--max-schedules", $"{d * Chunk}",
+                "--workers", "1", "--state", reference, "--plain", "--no-minimize"))
+                WaitFor(() => local.Process.HasExited, clock, "the one-process reference soak", [local]);
+            var cluster = Report(dir);
+            var one = Report(reference);
+            Assert.Equal(one.GetProperty("schedules").GetInt64(), cluster.GetProperty("schedules").GetInt64());
+            Assert.Equal(d, cluster.GetProperty("chunks").GetInt64());
+            Assert.True(cluster.GetProperty("duplicateChunks").GetInt64() >= 0);
+            static Dictionary<string, long> Counts(JsonElement r) =>
+                r.GetProperty("failures").EnumerateArray().ToDictionary(f => f.GetProperty("signature").GetString()!, f => f.GetProperty("count").GetInt64());
+            Assert.Equal(Counts(one).OrderBy(k => k.Key), Counts(cluster).OrderBy(k => k.Key));
+            output.WriteLine($"{d} chunks, {cluster.GetProperty("duplicateChunks").GetInt64()} duplicate results, {Counts(cluster).Count} signatures, {clock.Elapsed.TotalSeconds:F0} s");
+        }
+        finally
+        {
+            foreach (var n in nodes) n.Dispose();
+        }
+    }
+}
