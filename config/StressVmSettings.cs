@@ -22,7 +22,8 @@ public enum OtlpProtocol
 public sealed record RunSettings(int Seeds, ulong FirstSeed, ExplorationStrategy Strategy, int PctDepth, int MaxSteps);
 
 /// <summary><c>stressvm.telemetry</c>.</summary>
-public sealed record TelemetrySettings(bool Enabled, string Endpoint, OtlpProtocol Protocol, double SampleShare, double SampleShareReplay);
+public sealed record TelemetrySettings(bool Enabled, string Endpoint, OtlpProtocol Protocol, double SampleShare, double SampleShareReplay,
+    TimeSpan ShutdownTimeout = default);
 
 /// <summary><c>stressvm.soak</c>. <see cref="Workers"/> 0 means one per core.</summary>
 public sealed record SoakSettings(TimeSpan Duration, string StateDirectory, int Workers, TimeSpan ProgressInterval)
@@ -87,7 +88,8 @@ public sealed class StressVmSettings
                 ["http/protobuf"] = OtlpProtocol.HttpProtobuf,
             }),
             SampleShare: Share(config, tel + "sample-share"),
-            SampleShareReplay: Share(config, tel + "sample-share-replay"));
+            SampleShareReplay: Share(config, tel + "sample-share-replay"),
+            ShutdownTimeout: PositiveDuration(config, tel + "shutdown-timeout", "a positive duration such as 2s"));
 
         const string soak = "stressvm.soak.";
         var duration = config.GetDuration(soak + "duration");
@@ -99,6 +101,12 @@ public sealed class StressVmSettings
         var s = new SoakSettings(duration, stateDirectory, IntAtLeast(config, soak + "workers", 0), progress);
 
         return new StressVmSettings(config, r, t, s);
+    }
+
+    private static TimeSpan PositiveDuration(Config c, string path, string expected)
+    {
+        var d = c.GetDuration(path);
+        return d > TimeSpan.Zero ? d : throw Bad(c, path, expected);
     }
 
     private static int IntAtLeast(Config c, string path, int min)

@@ -4,14 +4,15 @@ namespace StressVm.Telemetry;
 /// The process's telemetry: builds each run's span tree, writes <c>--trace-out</c> files, queues runs for OTLP
 /// export (every failing run, a seeded share of passing ones), and counts metrics. Consumes finished runs
 /// only: nothing here can change a schedule. Never throws from <see cref="Record"/>, <see cref="Flush"/> or
-/// <see cref="Dispose"/> because of the collector; flush it before exit (<see cref="InstallExitHooks"/> also
-/// flushes on Ctrl-C and process exit).
+/// <see cref="Dispose"/> because of the collector; shut it down before exit (<see cref="Shutdown"/>: bounded by
+/// <see cref="TelemetryOptions.ShutdownTimeout"/> in all; <see cref="InstallExitHooks"/> also does at process exit).
 /// </summary>
 public sealed class TelemetrySession : IDisposable
 {
     private readonly TextWriter _warnings;
     private int _hooksInstalled;
     private int _disposed;
+    private int _shutdown;
 
     /// <param name="options">Where and how to export; <see cref="TelemetryOptions.Enabled"/> false exports nothing.</param>
     /// <param name="traceOptions">The logical clock and span shaping.</param>
@@ -76,28 +77,38 @@ public sealed class TelemetrySession : IDisposable
     /// <summary>One line for the summary, or null when export is off.</summary>
     public string? Summary() => Exporter?.Summary();
 
-    /// <summary>Flushes on Ctrl-C (a short budget: the user is waiting) and at process exit. Idempotent.</summary>
+    /// <summary>
+    /// The exit: queued and in-flight traces and the last metrics get <see cref="TelemetryOptions.ShutdownTimeout"/>
+    /// in all (one budget, shared), then what is left is dropped and counted. Idempotent: Dispose, the exit hooks
+    /// and a second call add no wait. Never throws. Call <see cref="Summary"/> after it for the final counts.
+    /// </summary>
+    public void Shutdown()
+    {
+        if (Interlocked.Exchange(ref _shutdown, 1) != 0) return;
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan Left() => Options.ShutdownTimeout - deadline.Elapsed is var l && l > TimeSpan.Zero ? l : TimeSpan.Zero;
+        Exporter?.Shutdown(Options.ShutdownTimeout);
+        if (MetricsExporter is not null)
+        {
+            MetricsExporter.Flush(Left());
+            MetricsExporter.Shutdown(Left());
+        }
+    }
+
+    /// <summary>Shuts down at process exit and on a Ctrl-C that ends the process (bounded by the shutdown budget). Idempotent.</summary>
     public void InstallExitHooks()
     {
         if (Interlocked.Exchange(ref _hooksInstalled, 1) != 0 || Exporter is null) return;
-        Console.CancelKeyPress += OnCancelKeyPress;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
-    private TimeSpan ShortBudget => Options.Timeout < TimeSpan.FromSeconds(3) ? Options.Timeout : TimeSpan.FromSeconds(3);
-
-    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e) => Flush(ShortBudget);
-
-    private void OnProcessExit(object? sender, EventArgs e) => Flush(ShortBudget);
+    private void OnProcessExit(object? sender, EventArgs e) => Shutdown();
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        if (Volatile.Read(ref _hooksInstalled) != 0)
-        {
-            Console.CancelKeyPress -= OnCancelKeyPress;
-            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        }
+        if (Volatile.Read(ref _hooksInstalled) != 0) AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        Shutdown();
         Exporter?.Dispose();
         MetricsExporter?.Dispose();
         Metrics.Dispose();

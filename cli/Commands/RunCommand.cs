@@ -9,8 +9,9 @@ namespace StressVm.Cli;
 
 /// <summary>
 /// <c>stressvm run &lt;scenario&gt;</c>: explore many seeds of one scenario and print a summary (schedules,
-/// distinct fingerprints, violations by invariant with the first failing seed, schedules/s). Exit code 1
-/// when anything was found, 0 otherwise, 2 for bad input.
+/// distinct fingerprints, violations by invariant with the first failing seed, schedules/s) and the verdict
+/// (<see cref="ExpectationVerdict"/>): exit 0 when every finding was expected and the expected bug was found, 1
+/// otherwise, 2 for bad input, 3 when the model threw.
 /// </summary>
 public static class RunCommand
 {
@@ -27,8 +28,9 @@ public static class RunCommand
             "Explore a scenario: run many seeds under a strategy, check every invariant after every step, and print a summary " +
             "(schedules, distinct interleavings, violations by invariant with the first failing seed and the exact replay command, " +
             "schedules/s). The scenario's own knob pins apply, then --config and -D. Progress goes to stderr on long runs; " +
-            "Ctrl-C stops early and still prints the summary. With --trace-out, the first failing run's trace is written. " +
-            "Exit code 1 when a violation was found, 0 when none, 2 for bad input, 3 when the model itself threw.");
+            "Ctrl-C or SIGTERM stops after the current schedule and still prints the summary. With --trace-out, the first failing run's trace is written. " +
+            "Exit code 0 when every violation found was the scenario's expect and the expected one was found, 1 on an unexpected " +
+            "violation or a missed expectation, 2 for bad input, 3 when the model itself threw.");
         cmd.Arguments.Add(scenario);
         cmd.Options.Add(seeds);
         cmd.Options.Add(firstSeed);
@@ -148,10 +150,12 @@ public static class RunCommand
         sw.Stop();
         progress.Clear();
         int ran = done;
-        if (progress.Stopped) err.WriteLine($"stressvm run: stopped by Ctrl-C after {ran} of {s.Seeds} schedules");
+        if (progress.Stopped) err.WriteLine($"stressvm run: stopped by {progress.StoppedBy} after {ran} of {s.Seeds} schedules");
         double perSecond = ran / Math.Max(1e-9, sw.Elapsed.TotalSeconds);
         bool found = findings.Count > 0;
-        string verdict = spec.ExpectsPass ? (found ? "UNEXPECTED" : "as expected") : findings.ContainsKey(spec.Expect) ? "as expected" : "expected violation not found";
+        var judged = ExpectationVerdict.Judge([ScenarioExpectation.Of(spec)], findings.Keys.Select(k => (spec.Name, k)), errors,
+            ran < s.Seeds ? ExpectationVerdict.StoppedAfter(ran, s.Seeds, progress.StoppedBy) : null);
+        string verdict = judged.Text;
 
         if (json)
         {
@@ -197,10 +201,22 @@ public static class RunCommand
                         w.WriteString("scheduleFile", f.Saved);
                         w.WriteString("replaySchedule", Recipe.ScheduleReplayCommand(f.Recipe.Scenario, f.Saved));
                     }
+                    w.WriteBoolean("expected", judged.IsExpected(spec.Name, f.Invariant));
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                w.WriteStartArray("unmetExpectations");
+                foreach (var u in judged.Unmet)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("scenario", u.Scenario);
+                    w.WriteString("invariant", u.Invariant);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteBoolean("complete", judged.StoppedEarly is null);
                 w.WriteString("verdict", verdict);
+                w.WriteNumber("exitCode", judged.ExitCode);
                 w.WriteEndObject();
             }
             o.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
@@ -223,7 +239,7 @@ public static class RunCommand
                 o.WriteLine("violations");
                 foreach (var f in findings.Values)
                 {
-                    o.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  first seed {f.FirstSeed} (schedule {f.FirstSchedule}, step {f.FirstStep})");
+                    o.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  {(judged.IsExpected(spec.Name, f.Invariant) ? "expected  " : "UNEXPECTED")}  first seed {f.FirstSeed} (schedule {f.FirstSchedule}, step {f.FirstStep})");
                     o.WriteLine($"      {f.Detail}");
                     o.WriteLine($"      replay: {f.Recipe.ReplayCommand()}");
                     if (f.Saved is not null) o.WriteLine($"      schedule: {Recipe.ScheduleReplayCommand(f.Recipe.Scenario, f.Saved)}");
@@ -231,7 +247,6 @@ public static class RunCommand
             }
             o.WriteLine($"verdict     {verdict}");
         }
-        if (errors > 0 && !found) return CliApp.ExitInternalError; // the model threw: a StressVm defect, not a finding
-        return found ? CliApp.ExitBugFound : CliApp.ExitOk;
+        return judged.ExitCode; // 0 all as predicted, 1 unexpected or missed, 3 the model threw (a StressVm defect)
     }
 }

@@ -1,8 +1,10 @@
+using StressVm.Cli.Common;
+
 namespace StressVm.Cli;
 
 /// <summary>
 /// Progress of a long `run` on stderr (a line every 2 s once the run has taken 2 s; rewritten in place on a
-/// terminal), and Ctrl-C as "stop after the current schedule and print the summary of what ran".
+/// terminal), and Ctrl-C or SIGTERM as "stop after the current schedule and print the summary of what ran".
 /// </summary>
 internal sealed class RunProgress : IDisposable
 {
@@ -11,15 +13,14 @@ internal sealed class RunProgress : IDisposable
     private readonly bool _terminal = !Console.IsErrorRedirected;
     private TimeSpan _next = Every;
     private bool _printed;
-    private volatile bool _stopped;
+    private readonly StopSignal _signal = new();
 
-    public RunProgress(int total)
-    {
-        _total = total;
-        Console.CancelKeyPress += OnCancel;
-    }
+    public RunProgress(int total) => _total = total;
 
-    public bool Stopped => _stopped;
+    public bool Stopped => _signal.Stopped;
+
+    /// <summary>"Ctrl-C" or "SIGTERM" once a stop was requested.</summary>
+    public string? StoppedBy => _signal.Name;
 
     public void Tick(int done, TimeSpan elapsed, int findings)
     {
@@ -40,12 +41,5 @@ internal sealed class RunProgress : IDisposable
         _printed = false;
     }
 
-    private void OnCancel(object? sender, ConsoleCancelEventArgs e)
-    {
-        if (_stopped) return; // a second Ctrl-C ends the process
-        e.Cancel = true;
-        _stopped = true;
-    }
-
-    public void Dispose() => Console.CancelKeyPress -= OnCancel;
+    public void Dispose() => _signal.Dispose();
 }

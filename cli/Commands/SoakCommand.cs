@@ -39,7 +39,9 @@ public static class SoakCommand
                 "0.0.0.0 or a hostname lets others in); worker nodes join with 'stressvm soak join HOST:PORT'. --workers may be 0 here.",
         };
 
-        var cmd = new Command("soak", "Run seeds for hours across cores; resumable state; distinct bugs with replay commands.")
+        var cmd = new Command("soak", "Run seeds for hours across cores; resumable state; distinct bugs with replay commands. " +
+            "Ctrl-C or SIGTERM stops cleanly (in-flight simulations finish, state is flushed, summary printed). Exit code as `soak report`'s: " +
+            "0 when every failure was expected and every expected bug found, 1 otherwise, 2 bad input, 3 internal errors only.")
         {
             scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, interval, plain, listen,
         };
@@ -95,14 +97,17 @@ public static class SoakCommand
     private static Command CreateReport()
     {
         var states = new Option<string[]>("--state") { Description = "State directories to merge (one per shard).", AllowMultipleArgumentsPerToken = true, Required = true };
-        var json = new Option<bool>("--json") { Description = "Print {\"schedules\": n, \"chunks\": n, \"duplicateChunks\": n, \"failures\": [...]} as JSON." };
-        var cmd = new Command("report", "Print the distinct failures of one or more soak state directories, with replay commands.") { states, json };
+        var json = new Option<bool>("--json") { Description = "Print {\"schedules\": n, \"chunks\": n, \"duplicateChunks\": n, \"failures\": [{..., \"expected\": true|false}], \"unmetExpectations\": [...], \"verdict\", \"exitCode\"} as JSON." };
+        var cmd = new Command("report", "Print the distinct failures of one or more soak state directories, with replay commands, and the verdict: " +
+            "exit 0 when every failure is its scenario's expect and every scenario that ran found its expected bug, 1 on an unexpected " +
+            "failure or a missed expectation, 2 on bad input, 3 when only internal errors are left.") { states, json };
         cmd.SetAction(parse =>
         {
             SoakReport report;
             try
             {
-                report = SoakReport.FromDirectories(parse.GetValue(states) ?? [], w => Console.Error.WriteLine($"stressvm soak report: warning: {w}"));
+                report = SoakReport.FromDirectories(parse.GetValue(states) ?? [], w => Console.Error.WriteLine($"stressvm soak report: warning: {w}"),
+                    Scenarios.Expectation);
             }
             catch (IOException e)
             {
@@ -110,7 +115,7 @@ public static class SoakCommand
                 return CliApp.ExitBadInput;
             }
             parse.InvocationConfiguration.Output.Write(parse.GetValue(json) ? report.ToJson() + "\n" : report.ToText());
-            return report.Failures.Count > 0 ? CliApp.ExitBugFound : CliApp.ExitOk;
+            return report.ExitCode; // 0 every failure expected and every expected bug found, 1 otherwise, 3 internal errors only
         });
         return cmd;
     }

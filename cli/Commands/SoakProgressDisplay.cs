@@ -10,23 +10,17 @@ namespace StressVm.Cli.Commands;
 /// <summary>
 /// Runs a soak session (the campaign's actor system, <see cref="CampaignRunner"/>) and shows its progress through the
 /// campaign's progress actor: a live Spectre.Console panel on a terminal, a plain line every interval in a log.
-/// Ctrl-C stops cleanly (in-flight simulations finish, state is flushed, the summary is printed); a second Ctrl-C aborts.
+/// Ctrl-C or SIGTERM stops cleanly (in-flight simulations finish, state is flushed, the summary and the verdict are
+/// printed, the verdict's exit code returned); a second one aborts.
 /// </summary>
 internal static class SoakSession
 {
     public static int Run(IScenarioSource source, SoakOptions options, TimeSpan logEvery, bool live, Telemetry.TelemetrySession? telemetry = null,
         Scenarios.RunSettings? settings = null, Campaign.Cluster.Endpoint? listen = null)
     {
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cts.IsCancellationRequested) return; // the second Ctrl-C ends the process
-            e.Cancel = true;
-            Console.Error.WriteLine("stressvm soak: stopping: in-flight simulations finish, state is flushed (Ctrl-C again to abort)");
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
+        // Ctrl-C and SIGTERM alike; the second one ends the process.
+        using var stop = new Common.StopSignal(by =>
+            Console.Error.WriteLine($"stressvm soak: {by}: stopping: in-flight simulations finish, state is flushed ({by} again to abort)"));
         {
             CampaignRunner runner;
             try
@@ -46,19 +40,14 @@ internal static class SoakSession
             SoakSummary summary;
             try
             {
-                summary = live ? RunLive(runner, cts.Token) : RunPlain(runner, logEvery, cts.Token);
+                summary = live ? RunLive(runner, stop.Token) : RunPlain(runner, logEvery, stop.Token);
             }
             catch (Exception e) when (e is ArgumentException or IOException)
             {
                 Console.Error.WriteLine($"stressvm soak: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            PrintSummary(summary, runner);
-            return summary.Failures.Count > 0 ? CliApp.ExitBugFound : CliApp.ExitOk;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            return PrintSummary(summary, runner, source, options, stop.Name);
         }
     }
 
@@ -115,13 +104,27 @@ internal static class SoakSession
         return t;
     }
 
-    internal static void PrintSummary(SoakSummary s, CampaignRunner runner)
+    /// <summary>Prints the summary and the state's report with its verdict; returns the verdict's exit code.</summary>
+    internal static int PrintSummary(SoakSummary s, CampaignRunner runner, IScenarioSource source, SoakOptions options, string? stoppedBy)
     {
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"soak stopped ({s.Reason}): {s.Schedules:N0} schedules in {s.Elapsed:hh\\:mm\\:ss} ({s.SchedulesPerSecond:N0}/s), " +
             $"{s.NewFailures} new distinct failure(s), {s.InternalErrors} internal error(s); {s.TotalSchedules:N0} schedules in the state"));
         if (s.UnwrittenRecords > 0) Console.Error.WriteLine($"stressvm soak: {s.UnwrittenRecords} state record(s) could not be written");
         if (runner.Exports is { Dropped: > 0 } x) Console.Error.WriteLine($"stressvm soak: {x.Dropped} trace export(s) dropped (queue full)");
-        if (runner.CurrentState is { } state) Console.Out.Write(SoakReport.FromStates([state]).ToText());
+        string? stoppedEarly = s.Reason switch
+        {
+            SoakStopReason.Cancelled => ExpectationVerdictText(s, options, stoppedBy ?? "cancelled"),
+            SoakStopReason.WorkerFailed => ExpectationVerdictText(s, options, "a worker failed"),
+            _ => null,
+        };
+        if (runner.CurrentState is not { } state) return CliApp.ExitInternalError;
+        var report = SoakReport.FromStates([state], source.Expectation, stoppedEarly);
+        Console.Out.Write(report.ToText());
+        if (s.Reason == SoakStopReason.WorkerFailed && report.ExitCode == CliApp.ExitOk) return CliApp.ExitInternalError;
+        return report.ExitCode;
     }
+
+    private static string ExpectationVerdictText(SoakSummary s, SoakOptions options, string why) =>
+        StressVm.Scenarios.ExpectationVerdict.StoppedAfter(s.Schedules, options.MaxSchedules, why);
 }

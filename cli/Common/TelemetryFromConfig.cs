@@ -15,6 +15,7 @@ internal static class TelemetryFromConfig
         Endpoint = Uri.TryCreate(t.Endpoint, UriKind.Absolute, out var u) ? u : null,
         Protocol = t.Protocol == StressVm.Config.OtlpProtocol.HttpProtobuf ? StressVm.Telemetry.OtlpProtocol.HttpProtobuf : StressVm.Telemetry.OtlpProtocol.Grpc,
         SampleShare = replay ? t.SampleShareReplay : t.SampleShare,
+        ShutdownTimeout = t.ShutdownTimeout > TimeSpan.Zero ? t.ShutdownTimeout : StressVm.Telemetry.TelemetryOptions.DefaultShutdownTimeout,
     };
 
     /// <summary>

@@ -56,8 +56,8 @@ public sealed class TelemetryCliOptions
 
     /// <summary>
     /// The effective options: <paramref name="fromConfig"/> (HOCON <c>stressvm.telemetry</c>, or null), then the
-    /// OTEL_EXPORTER_OTLP_* variables, then the command line. Export is on when an endpoint is named (command
-    /// line, variable or config with <c>Enabled</c>); otherwise only files are written. Throws
+    /// OTEL_EXPORTER_OTLP_* variables, then the command line. Whether export is on is decided by
+    /// <see cref="TelemetryOptions.ExportEnabled"/> alone; otherwise only files are written. Throws
     /// <see cref="FormatException"/> for a malformed value (exit code 2).
     /// </summary>
     public TelemetryOptions Resolve(ParseResult parse, TelemetryOptions? fromConfig, double defaultSampleShare,
@@ -65,18 +65,17 @@ public sealed class TelemetryCliOptions
     {
         getenv ??= Environment.GetEnvironmentVariable;
         var o = fromConfig ?? new TelemetryOptions { Enabled = false, SampleShare = defaultSampleShare };
-        bool envEndpoint = !string.IsNullOrWhiteSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
-                           || !string.IsNullOrWhiteSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"));
+        bool configEnabled = o.Enabled;
         o = TelemetryOptions.FromEnvironment(o, getenv);
-        if (envEndpoint && !string.Equals(getenv("OTEL_SDK_DISABLED")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
-            o = o with { Enabled = true };
         if (parse.GetValue(OtlpProtocol) is { } p) o = o with { Protocol = TelemetryOptions.ParseProtocol(p) };
-        if (parse.GetValue(OtlpEndpoint) is { } ep)
+        string? cliEndpoint = parse.GetValue(OtlpEndpoint);
+        if (cliEndpoint is { } ep)
         {
             if (!Uri.TryCreate(ep, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                 throw new FormatException($"--otlp-endpoint: expected an http:// or https:// address, found '{ep}'");
-            o = o with { Endpoint = uri, TracesEndpoint = null, Enabled = true };
+            o = o with { Endpoint = uri, TracesEndpoint = null };
         }
+        o = o with { Enabled = TelemetryOptions.ExportEnabled(cliEndpoint is not null, configEnabled, getenv) };
         if (parse.GetValue(SampleShare) is { } share)
         {
             if (!(share >= 0 && share <= 1)) throw new FormatException($"--sample-share: expected a number from 0 to 1, found {share}");
@@ -133,10 +132,13 @@ public sealed class TelemetryCliOptions
     /// <summary>The trace id a run is found under in Jaeger ("Lookup by Trace ID"): derived from its whole recipe.</summary>
     public static string TraceIdOf(Scenarios.Recipe recipe) => TraceIds.ForRecipe(recipe.TraceKey).ToHex();
 
-    /// <summary>Flushes the exporter (bounded by its timeout) and prints its counts on <paramref name="summary"/> if it exported anything.</summary>
-    public static void Finish(TelemetrySession session, TextWriter summary, TimeSpan? budget = null)
+    /// <summary>
+    /// Shuts telemetry down (bounded by <c>stressvm.telemetry.shutdown-timeout</c> in all) and prints its counts,
+    /// drops and their reason included, on <paramref name="summary"/> when export was on.
+    /// </summary>
+    public static void Finish(TelemetrySession session, TextWriter summary)
     {
-        session.Flush(budget);
+        session.Shutdown();
         if (session.Summary() is { } line) summary.WriteLine(line);
     }
 }

@@ -9,7 +9,7 @@ namespace StressVm.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopKeys = ["description", "expect", "bugs", "kernel", "files", "vmas", "cpus", "background", "swarm", "max-steps", "mailbox-order", "outcomes", "forbid", "exists"];
+    private static readonly string[] TopKeys = ["description", "expect", "expect-also", "bugs", "kernel", "files", "vmas", "cpus", "background", "swarm", "max-steps", "mailbox-order", "outcomes", "forbid", "exists"];
 
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
@@ -23,6 +23,15 @@ public static class ScenarioLoader
         string expect = Str(root, "expect", "pass");
         if (expect != "pass" && !Invariants.All.Contains(expect))
             throw root["expect"]!.Error($"expect must be 'pass' or one of {string.Join(", ", Invariants.All)}, found '{expect}'");
+        // expect-also: other invariants the planted bug may fire on some schedules (tolerated by the verdict, not required).
+        var expectAlso = new List<string>();
+        foreach (var a in Arr(root, "expect-also"))
+        {
+            string inv = Scalar(a, "an invariant name in 'expect-also'").Text;
+            if (!Invariants.All.Contains(inv)) throw a.Error($"expect-also lists invariants, one of {string.Join(", ", Invariants.All)}; found '{inv}'");
+            if (expect == "pass") throw a.Error("expect-also needs expect to name the invariant the planted bug fires (expect = pass predicts no finding)");
+            expectAlso.Add(inv);
+        }
 
         var pins = new Dictionary<string, bool>(StringComparer.Ordinal);
         if (root["bugs"] is { } bugsV)
@@ -127,6 +136,7 @@ public static class ScenarioLoader
             Source = source,
             Description = Str(root, "description", ""),
             Expect = expect,
+            ExpectAlso = expectAlso,
             Pins = pins,
             Settings = settings,
             Files = files,

@@ -9,7 +9,8 @@ namespace StressVm.Scenarios.Soak;
 public sealed class DelegateScenarioSource(
     IReadOnlyList<string> names,
     Func<string, ISimulationModel> create,
-    Func<string, ulong, StrategySpec, Recipe>? recipe = null) : IScenarioSource
+    Func<string, ulong, StrategySpec, Recipe>? recipe = null,
+    Func<string, ScenarioExpectation>? expectation = null) : IScenarioSource
 {
     public IReadOnlyList<string> Names { get; } = names;
 
@@ -22,4 +23,7 @@ public sealed class DelegateScenarioSource(
 
     public Recipe Recipe(string scenario, ulong seed, StrategySpec strategy) =>
         recipe is null ? Recipes.ForModel(scenario, strategy, seed) : recipe(scenario, seed, strategy);
+
+    public ScenarioExpectation Expectation(string scenario) =>
+        Names.Contains(scenario) && expectation is not null ? expectation(scenario) : ScenarioExpectation.Pass(scenario);
 }

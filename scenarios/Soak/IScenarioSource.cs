@@ -15,4 +15,7 @@ public interface IScenarioSource
 
     /// <summary>The recipe of <paramref name="seed"/> under <paramref name="strategy"/>: it formats the replay command and the journal record.</summary>
     Recipe Recipe(string scenario, ulong seed, StrategySpec strategy) => Recipes.ForModel(scenario, strategy, seed);
+
+    /// <summary>What <paramref name="scenario"/> predicts (its <c>expect</c>), for the verdict; a source that knows nothing predicts "pass".</summary>
+    ScenarioExpectation Expectation(string scenario) => ScenarioExpectation.Pass(scenario);
 }

@@ -15,5 +15,6 @@ public static class KernelScenarioSource
         {
             var spec = ScenarioCatalog.LoadBuiltin(name);
             return Recipes.For(spec, settings, strategy, seed) with { Swarm = Recipes.SwarmOf(spec, seed) };
-        });
+        },
+        name => ScenarioExpectation.Of(ScenarioCatalog.LoadBuiltin(name)));
 }

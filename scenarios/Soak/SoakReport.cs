@@ -18,7 +18,8 @@ public sealed record ReportedFailure(
     [property: JsonPropertyName("minimizedSchedule")] string? MinimizedSchedule,
     [property: JsonPropertyName("minimizedSteps")] int? MinimizedSteps,
     [property: JsonPropertyName("detail")] string Detail,
-    [property: JsonPropertyName("tail")] string Tail);
+    [property: JsonPropertyName("tail")] string Tail,
+    [property: JsonPropertyName("expected")] bool Expected = false);
 
 /// <summary>
 /// The merged view of one or more state directories (one per shard or per machine): total schedules and
@@ -26,7 +27,8 @@ public sealed record ReportedFailure(
 /// </summary>
 public sealed class SoakReport
 {
-    private SoakReport(long schedules, long chunks, long duplicateChunks, long internalErrors, IReadOnlyList<ReportedFailure> failures, IReadOnlyList<InternalErrorFound> errors)
+    private SoakReport(long schedules, long chunks, long duplicateChunks, long internalErrors, IReadOnlyList<ReportedFailure> failures,
+        IReadOnlyList<InternalErrorFound> errors, ExpectationVerdict verdict)
     {
         Schedules = schedules;
         Chunks = chunks;
@@ -34,7 +36,14 @@ public sealed class SoakReport
         InternalErrors = internalErrors;
         Failures = failures;
         InternalErrorExamples = errors;
+        Verdict = verdict;
     }
+
+    /// <summary>
+    /// Expected against unexpected failures over the scenarios that completed at least one chunk (or found a
+    /// failure): the exit code of `soak` and `soak report`.
+    /// </summary>
+    public ExpectationVerdict Verdict { get; }
 
     public long Schedules { get; }
 
@@ -47,7 +56,8 @@ public sealed class SoakReport
     public IReadOnlyList<ReportedFailure> Failures { get; }
     public IReadOnlyList<InternalErrorFound> InternalErrorExamples { get; }
 
-    public static SoakReport FromDirectories(IReadOnlyList<string> directories, Action<string> warn)
+    public static SoakReport FromDirectories(IReadOnlyList<string> directories, Action<string> warn,
+        Func<string, ScenarioExpectation>? expectation = null)
     {
         var states = new List<SoakState>();
         foreach (var d in directories)
@@ -64,12 +74,15 @@ public sealed class SoakReport
                 warn($"{s.Directory} and {other} are the same shard ({key}): their counts add up twice");
             else shards[key] = s.Directory;
         }
-        return FromStates(states);
+        return FromStates(states, expectation);
     }
 
     /// <summary>The merged report; each failure's replay command comes from its journal recipe (<see cref="FailureEntry.ShortestRecipe"/>).</summary>
-    public static SoakReport FromStates(IReadOnlyList<SoakState> states)
+    /// <param name="expectation">What each scenario predicts (<see cref="IScenarioSource.Expectation"/>); without it every failure is unexpected.</param>
+    /// <param name="stoppedEarly">Set when the session that wrote the states was cut short (<see cref="ExpectationVerdict.StoppedAfter"/>).</param>
+    public static SoakReport FromStates(IReadOnlyList<SoakState> states, Func<string, ScenarioExpectation>? expectation = null, string? stoppedEarly = null)
     {
+        expectation ??= ScenarioExpectation.Pass;
         var merged = new Dictionary<(string, string), FailureEntry>();
         foreach (var s in states)
             foreach (var f in s.Failures)
@@ -78,34 +91,49 @@ public sealed class SoakReport
                     merged[(f.Scenario, f.Signature)] = m = new FailureEntry(f.Scenario, f.Signature, f.Invariant);
                 m.MergeFrom(f);
             }
+        // The scenarios the verdict judges: those with a completed chunk, and any with a recorded failure.
+        var ran = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var s in states)
+            foreach (var name in s.ScenariosWithChunks)
+                if (s.Ledger(name).DoneCount > 0) ran.Add(name);
+        foreach (var f in merged.Values) ran.Add(f.Scenario);
+        long internalErrors = states.Sum(s => s.InternalErrors);
+        var verdict = ExpectationVerdict.Judge(ran.Select(expectation), merged.Values.Select(f => (f.Scenario, f.Invariant)), internalErrors, stoppedEarly);
         var failures = merged.Values
             .OrderByDescending(f => f.Count).ThenBy(f => f.Scenario, StringComparer.Ordinal).ThenBy(f => f.Signature, StringComparer.Ordinal)
             .Select(f => new ReportedFailure(
                 f.Signature, f.Invariant, f.Scenario, f.DisplayCount, f.FirstSeed, f.ShortestSeed, f.ShortestSteps,
                 f.ShortestRecipe().ReplayCommand(),
-                f.MinimizedSchedule, f.MinimizedSteps, f.Detail, f.Tail))
+                f.MinimizedSchedule, f.MinimizedSteps, f.Detail, f.Tail, verdict.IsExpected(f.Scenario, f.Invariant)))
             .ToList();
         return new SoakReport(
-            states.Sum(s => s.Schedules), states.Sum(s => s.DoneChunks), states.Sum(s => s.DuplicateChunks), states.Sum(s => s.InternalErrors), failures,
-            states.SelectMany(s => s.InternalErrorRecords).Take(10).ToList());
+            states.Sum(s => s.Schedules), states.Sum(s => s.DoneChunks), states.Sum(s => s.DuplicateChunks), internalErrors, failures,
+            states.SelectMany(s => s.InternalErrorRecords).Take(10).ToList(), verdict);
     }
+
+    /// <summary>The exit code CI acts on (<see cref="ExpectationVerdict.ExitCode"/>).</summary>
+    public int ExitCode => Verdict.ExitCode;
 
     public string ToJson()
     {
-        var doc = new JsonReport(Schedules, Chunks, DuplicateChunks, InternalErrors, Failures);
+        var doc = new JsonReport(Schedules, Chunks, DuplicateChunks, InternalErrors, Failures,
+            Verdict.Unmet.Select(u => new JsonUnmet(u.Scenario, u.Invariant)).ToList(), Verdict.StoppedEarly is null, Verdict.Text, Verdict.ExitCode);
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     public string ToText()
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{Schedules:N0} schedules in {Chunks:N0} chunks, {Failures.Count} distinct failure(s), {InternalErrors} internal error(s)");
+        int expected = Failures.Count(f => f.Expected);
+        sb.Append(CultureInfo.InvariantCulture,
+            $"{Schedules:N0} schedules in {Chunks:N0} chunks, {Failures.Count} distinct failure(s) ({expected} expected, {Failures.Count - expected} unexpected), {InternalErrors} internal error(s)");
         if (DuplicateChunks > 0) sb.Append(CultureInfo.InvariantCulture, $"; {DuplicateChunks:N0} chunk result(s) arrived twice and were counted once");
         sb.Append('\n');
         foreach (var f in Failures)
         {
             sb.Append('\n');
             sb.Append(CultureInfo.InvariantCulture, $"{f.Invariant}  [{f.Scenario}]  signature {f.Signature}  x{f.Count}\n");
+            sb.Append(f.Expected ? "  expected: the scenario predicts it\n" : "  UNEXPECTED: the scenario does not predict it\n");
             if (f.Detail.Length > 0) sb.Append("  ").Append(f.Detail).Append('\n');
             sb.Append(CultureInfo.InvariantCulture, $"  first seed {f.FirstSeed}, shortest seed {f.ShortestSeed} ({f.ShortestSteps} steps)\n");
             sb.Append("  replay: ").Append(f.Replay).Append('\n');
@@ -115,6 +143,7 @@ public sealed class SoakReport
         }
         foreach (var e in InternalErrorExamples)
             sb.Append(CultureInfo.InvariantCulture, $"\ninternal error [{e.Scenario}] seed {e.Seed} ({e.Strategy}): {FirstLine(e.Error)}\n");
+        sb.Append("\nverdict: ").Append(Verdict.Text).Append('\n');
         return sb.ToString();
     }
 
@@ -129,5 +158,13 @@ public sealed class SoakReport
         [property: JsonPropertyName("chunks")] long Chunks,
         [property: JsonPropertyName("duplicateChunks")] long DuplicateChunks,
         [property: JsonPropertyName("internalErrors")] long InternalErrors,
-        [property: JsonPropertyName("failures")] IReadOnlyList<ReportedFailure> Failures);
+        [property: JsonPropertyName("failures")] IReadOnlyList<ReportedFailure> Failures,
+        [property: JsonPropertyName("unmetExpectations")] IReadOnlyList<JsonUnmet> UnmetExpectations,
+        [property: JsonPropertyName("complete")] bool Complete,
+        [property: JsonPropertyName("verdict")] string Verdict,
+        [property: JsonPropertyName("exitCode")] int ExitCode);
+
+    private sealed record JsonUnmet(
+        [property: JsonPropertyName("scenario")] string Scenario,
+        [property: JsonPropertyName("invariant")] string Invariant);
 }

@@ -33,6 +33,8 @@ public sealed record ScenarioSpec
     /// <summary>16 hex digits of the file's content (<see cref="Recipe.HashContent"/>): a schedule recorded on another version of the file is refused.</summary>
     public string? ContentHash { get; init; }
     public string Expect { get; init; } = "pass";
+    /// <summary>Other invariants the planted bug may fire (<c>expect-also</c>): expected when found, never required.</summary>
+    public IReadOnlyList<string> ExpectAlso { get; init; } = [];
     public IReadOnlyDictionary<string, bool> Pins { get; init; } = new Dictionary<string, bool>();
     /// <summary>Pinned non-bug kernel settings (stressvm.kernel.perf.mode, fbdefio.version, ...), by name.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();

@@ -36,6 +36,15 @@ public sealed record TelemetryOptions
     /// <summary>The whole budget for exporting one batch, retries included (OTEL_EXPORTER_OTLP_TIMEOUT).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// At exit, how long queued and in-flight exports may still take, all of them together
+    /// (<c>stressvm.telemetry.shutdown-timeout</c>); what is left then is dropped and counted. A collector that
+    /// accepts connections but never answers delays the exit by this much at most.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
     /// <summary>The share of passing runs exported, 0..1 (failing runs always are). Sampling is by seed.</summary>
     public double SampleShare { get; init; }
 
@@ -90,10 +99,28 @@ public sealed record TelemetryOptions
     public static string ProtocolName(OtlpProtocol p) => p == OtlpProtocol.Grpc ? "grpc" : "http/protobuf";
 
     /// <summary>
+    /// THE rule for whether traces are exported (README "Telemetry" and HOCON.conf's stressvm.telemetry say the same):
+    /// 1. <c>--otlp-endpoint URL</c> on the command line: on (the command line wins over everything);
+    /// 2. else <c>OTEL_SDK_DISABLED=true</c>: off;
+    /// 3. else on when <c>stressvm.telemetry.enabled = true</c> (HOCON, <c>-D</c>, <c>STRESSVM_TELEMETRY_ENABLED</c>) or
+    ///    when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> names a collector;
+    /// 4. else off (<c>--trace-out</c> files are still written).
+    /// </summary>
+    public static bool ExportEnabled(bool commandLineEndpoint, bool configEnabled, Func<string, string?> getenv)
+    {
+        if (commandLineEndpoint) return true;
+        if (string.Equals(getenv("OTEL_SDK_DISABLED")?.Trim(), "true", StringComparison.OrdinalIgnoreCase)) return false;
+        bool envEndpoint = !string.IsNullOrWhiteSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
+                           || !string.IsNullOrWhiteSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"));
+        return configEnabled || envEndpoint;
+    }
+
+    /// <summary>
     /// Applies the standard variables on top of <paramref name="defaults"/>: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT /
     /// OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL, OTEL_EXPORTER_OTLP_[TRACES_]HEADERS,
-    /// OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (milliseconds), OTEL_METRICS_EXPORTER and OTEL_SDK_DISABLED. The
-    /// signal-specific variable wins. A malformed value is a <see cref="FormatException"/> naming the variable.
+    /// OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (milliseconds) and OTEL_METRICS_EXPORTER: where and how, never whether
+    /// (<see cref="ExportEnabled"/> decides that). The signal-specific variable wins. A malformed value is a
+    /// <see cref="FormatException"/> naming the variable.
     /// </summary>
     public static TelemetryOptions FromEnvironment(TelemetryOptions? defaults = null, Func<string, string?>? getenv = null)
     {
@@ -123,7 +150,6 @@ public sealed record TelemetryOptions
             o = o with { Timeout = TimeSpan.FromMilliseconds(ms) };
         }
         if (Get("OTEL_METRICS_EXPORTER") is { } me) o = o with { ExportMetrics = me.Split(',').Any(x => x.Trim() == "otlp") };
-        if (Get("OTEL_SDK_DISABLED") is { } disabled && disabled.Equals("true", StringComparison.OrdinalIgnoreCase)) o = o with { Enabled = false };
         return o;
     }
 

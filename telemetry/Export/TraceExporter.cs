@@ -12,8 +12,8 @@ namespace StressVm.Telemetry;
 /// (a full queue drops the run and counts it); a background loop sends batches through a Polly pipeline
 /// (overall timeout, retry with exponential backoff, circuit breaker, per-attempt timeout). A collector that is
 /// down, slow or refusing costs at most the timeout budget per batch, and nothing once the circuit is open;
-/// its first failure is reported once on the warnings writer. Call <see cref="Flush"/> (or dispose) before the
-/// process exits, also on Ctrl-C.
+/// its first failure is reported once on the warnings writer. Call <see cref="Shutdown"/> (or dispose) before the
+/// process exits: it waits at most <see cref="TelemetryOptions.ShutdownTimeout"/> in all, then drops and counts the rest.
 /// </summary>
 public sealed class TraceExporter : IDisposable, IAsyncDisposable
 {
@@ -28,6 +28,8 @@ public sealed class TraceExporter : IDisposable, IAsyncDisposable
     private int _warned;
     private int _disposed;
     private int _closed;
+    private long _droppedQueueFull;
+    private volatile string? _failure; // the first reason a send failed ("connection refused", ...)
 
     public TraceExporter(TelemetryOptions options, TextWriter? warnings = null, IOtlpTransport? transport = null)
     {
@@ -68,7 +70,9 @@ public sealed class TraceExporter : IDisposable, IAsyncDisposable
         if (Volatile.Read(ref _disposed) == 0 && _queue.Writer.TryWrite(trace)) return true;
         Interlocked.Decrement(ref _pending);
         Interlocked.Increment(ref _dropped);
-        Warn("the export queue is full (the collector is slower than the runs)");
+        // No warning here: while the collector fails, the queue fills because of it, and the send's own warning
+        // ("connection refused", "did not answer") says why. The summary names the reason of the drops.
+        Interlocked.Increment(ref _droppedQueueFull);
         return false;
     }
 
@@ -99,8 +103,42 @@ public sealed class TraceExporter : IDisposable, IAsyncDisposable
         catch { return false; }
     }
 
-    /// <summary>"telemetry: 3 trace(s) exported, 1 dropped (to http://localhost:4317/...)" for the run summary.</summary>
-    public string Summary() => $"telemetry: {Counts} ({TelemetryOptions.ProtocolName(_options.Protocol)} to {Target})";
+    /// <summary>Why traces were dropped: the collector's first failure, else a full queue (null when none was dropped).</summary>
+    public string? DropReason =>
+        Interlocked.Read(ref _dropped) == 0 ? null
+        : _failure ?? (Interlocked.Read(ref _droppedQueueFull) > 0 ? "the export queue was full: the collector is slower than the runs" : "not sent before the shutdown budget ran out");
+
+    /// <summary>"telemetry: 3 trace(s) exported, 1 dropped: connection refused (grpc to http://localhost:4317/...)" for the run summary.</summary>
+    public string Summary() =>
+        $"telemetry: {Counts}{(DropReason is { } why ? $": {why}" : "")} ({TelemetryOptions.ProtocolName(_options.Protocol)} to {Target})";
+
+    /// <summary>
+    /// Closes the exporter for the exit: takes no more runs, lets queued and in-flight exports go on for at most
+    /// <paramref name="budget"/> (default <see cref="TelemetryOptions.ShutdownTimeout"/>), then cancels what is
+    /// still in flight and counts everything left as dropped. Idempotent (a second call returns at once); never throws.
+    /// </summary>
+    public async Task ShutdownAsync(TimeSpan? budget = null)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        var limit = budget ?? _options.ShutdownTimeout;
+        if (limit < TimeSpan.Zero) limit = TimeSpan.Zero;
+        _queue.Writer.TryComplete();
+        await FlushAsync(limit).ConfigureAwait(false);
+        _stop.Cancel(); // an exchange with a collector that never answers ends here
+        try { await _worker.WaitAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false); }
+        catch { /* the worker ends on its own; never into the caller */ }
+        Volatile.Write(ref _closed, 1);
+        long left = Interlocked.Exchange(ref _pending, 0);
+        if (left > 0) Interlocked.Add(ref _dropped, left);
+        try { _transport.Dispose(); } catch { /* never into the caller */ }
+    }
+
+    /// <summary>Synchronous <see cref="ShutdownAsync"/>.</summary>
+    public void Shutdown(TimeSpan? budget = null)
+    {
+        try { ShutdownAsync(budget).GetAwaiter().GetResult(); }
+        catch { /* never into the caller */ }
+    }
 
     private async Task WorkAsync()
     {
@@ -160,18 +198,31 @@ public sealed class TraceExporter : IDisposable, IAsyncDisposable
         Interlocked.Add(ref _pending, -n);
     }
 
-    private static string Describe(Exception e) => e switch
+    internal static string Describe(Exception e) => e switch
     {
         TimeoutRejectedException => "the collector did not answer within the timeout",
         BrokenCircuitException => "the collector kept failing (circuit open)",
         OperationCanceledException => "the export was cancelled at exit",
         OtlpExportException o => o.Message,
+        HttpRequestException h when Socket(h) is System.Net.Sockets.SocketError.ConnectionRefused => "connection refused",
+        HttpRequestException h when Socket(h) is System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.TryAgain
+            or System.Net.Sockets.SocketError.NoData => "host not found",
         HttpRequestException h => h.InnerException is { } inner ? $"{h.Message} ({inner.Message})" : h.Message,
         _ => e.Message,
     };
 
+    private static System.Net.Sockets.SocketError? Socket(Exception e)
+    {
+        for (var x = e.InnerException; x is not null; x = x.InnerException)
+            if (x is System.Net.Sockets.SocketException se) return se.SocketErrorCode;
+        return null;
+    }
+
     private void Warn(string why)
     {
+        // Keep the first real cause for the summary; an open circuit or the exit's cancel only follow from it.
+        if (_failure is null && !why.Contains("circuit open", StringComparison.Ordinal) && !why.Contains("cancelled at exit", StringComparison.Ordinal))
+            _failure = why;
         if (Interlocked.Exchange(ref _warned, 1) != 0) return;
         try
         {
@@ -217,20 +268,8 @@ public sealed class TraceExporter : IDisposable, IAsyncDisposable
             .Build();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _queue.Writer.TryComplete();
-        await FlushAsync().ConfigureAwait(false);
-        _stop.Cancel();
-        try { await _worker.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false); }
-        catch { /* the worker ends on its own; never into the caller */ }
-        Volatile.Write(ref _closed, 1);
-        long left = Interlocked.Exchange(ref _pending, 0);
-        if (left > 0) Interlocked.Add(ref _dropped, left);
-        _transport.Dispose();
-        _stop.Dispose();
-    }
+    /// <summary>Shuts down within <see cref="TelemetryOptions.ShutdownTimeout"/> (nothing more once <see cref="ShutdownAsync"/> ran).</summary>
+    public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
 
     public void Dispose()
     {

@@ -14,11 +14,13 @@ public sealed class OtlpMetricsExporter : IDisposable
 {
     private readonly MeterProvider _provider;
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan _shutdownTimeout;
     private int _disposed;
 
     public OtlpMetricsExporter(TelemetryOptions o, string serviceName = "stressvm", TimeSpan? interval = null)
     {
         _timeout = o.Timeout;
+        _shutdownTimeout = o.ShutdownTimeout;
         Target = MetricsUri(o);
         _provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService(serviceName))
@@ -60,21 +62,25 @@ public sealed class OtlpMetricsExporter : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Shuts the SDK down, waiting at most <paramref name="budget"/> (default: the shutdown budget). Idempotent; never throws.</summary>
+    public void Shutdown(TimeSpan? budget = null)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        var limit = budget ?? _shutdownTimeout;
         try
         {
             var t = Task.Run(() =>
             {
-                _provider.Shutdown((int)Math.Clamp(_timeout.TotalMilliseconds, 1, int.MaxValue));
+                _provider.Shutdown((int)Math.Clamp(limit.TotalMilliseconds, 1, int.MaxValue));
                 _provider.Dispose();
             });
-            t.Wait(_timeout + TimeSpan.FromMilliseconds(250));
+            t.Wait(limit + TimeSpan.FromMilliseconds(100));
         }
         catch
         {
             // bounded and silent: metrics never hold up the exit
         }
     }
+
+    public void Dispose() => Shutdown();
 }

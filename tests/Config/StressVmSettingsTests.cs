@@ -20,7 +20,7 @@ public class StressVmSettingsTests
     {
         var s = Settings();
         Assert.Equal(new RunSettings(1000, 0UL, ExplorationStrategy.Pct, 3, 10000), s.Run);
-        Assert.Equal(new TelemetrySettings(false, "http://localhost:4317", OtlpProtocol.Grpc, 0.01, 1.0), s.Telemetry);
+        Assert.Equal(new TelemetrySettings(false, "http://localhost:4317", OtlpProtocol.Grpc, 0.01, 1.0, TimeSpan.FromSeconds(2)), s.Telemetry);
         Assert.Equal(new SoakSettings(TimeSpan.FromHours(8), ".stressvm-soak", 0, TimeSpan.FromSeconds(30)), s.Soak);
         Assert.True(s.Soak.EffectiveWorkers >= 1);
         Assert.False(s.Root.GetBool("stressvm.kernel.bugs.munmap-free-before-flush"));

@@ -137,7 +137,7 @@ public class ReproducerContractTests
                 "--workers", "1", "--state", state, "--plain", "-D", "stressvm.run.mailbox-order=per-sender");
             Assert.True(soak.Code is 0 or 1, soak.ToString());
             var report = Stressvm("soak", "report", "--state", state);
-            Assert.Equal(1, report.Code);
+            Assert.Equal(0, report.Code); // both scenarios plant their bug and find it: the verdict is "as expected"
             // Blocks: "INVARIANT  [SCENARIO]  signature SIG  xN", then "  replay: CMD" and "  minimized (N steps): CMD".
             var entries = Regex.Matches(report.Out,
                 @"^(\S+)  \[(\S+)\]  signature \S+  x\d+\n(?:  .*\n)*?  first seed \d+, shortest seed \d+ \((\d+) steps\)\n  replay: (.+)\n(?:  minimized \((\d+) steps\): (.+)\n)?",

@@ -24,5 +24,13 @@ public static class ToyScenarios
         _ => throw new ArgumentException($"unknown toy scenario '{name}'; known: {string.Join(", ", Names)}"),
     };
 
-    public static IScenarioSource Source { get; } = new DelegateScenarioSource(Names, Create);
+    /// <summary>The toys' predictions: the two racy models plant their bug; the correct counter predicts nothing.</summary>
+    public static ScenarioExpectation Expectation(string name) => name switch
+    {
+        LostUpdate or Crashing => new(name, "lost-update"),
+        PublishBeforeInit => new(name, "read-before-init"),
+        _ => ScenarioExpectation.Pass(name),
+    };
+
+    public static IScenarioSource Source { get; } = new DelegateScenarioSource(Names, Create, expectation: Expectation);
 }
