@@ -19,9 +19,9 @@ internal sealed class StrategyOptions
         HelpName = "STRATEGY",
     };
 
-    public Option<int?> PctDepth { get; } = new("--pct-depth") { Description = "PCT depth d (same as --strategy pct:D; default stressvm.run.pct-depth; >= 1)" }.AtLeast(1);
+    public Option<int?> PctDepth { get; } = new Option<int?>("--pct-depth") { Description = "PCT depth d (same as --strategy pct:D; default stressvm.run.pct-depth; >= 1)" }.AtLeast(1);
 
-    public Option<int?> PctSteps { get; } = new("--pct-steps") { Description = "PCT's expected run length k (same as --strategy pct:D:K; default: the scenario's pilot-run length; >= 1)" }.AtLeast(1);
+    public Option<int?> PctSteps { get; } = new Option<int?>("--pct-steps") { Description = "PCT's expected run length k (same as --strategy pct:D:K; default: the scenario's pilot-run length; >= 1)" }.AtLeast(1);
 
     public void AddTo(Command cmd, bool steps = true)
     {

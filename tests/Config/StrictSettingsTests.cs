@@ -133,8 +133,8 @@ public sealed class StrictSettingsTests : IDisposable
     public void TheSchemaKnowsEveryKnobAndKernelSettingTheModelReads()
     {
         var known = ConfigSchema.Default.KnownPaths;
-        foreach (var knob in KernelKnobs.Names) Assert.Contains($"{KernelKnobsConfig.Path}.{knob}", known);
-        foreach (var setting in KernelKnobs.SettingNames) Assert.Contains($"{KernelKnobsConfig.SettingsPath}.{setting}", known);
+        foreach (var knob in KernelKnobs.Names) Assert.Contains($"{KernelKnobs.BugsPath}.{knob}", known);
+        foreach (var setting in KernelKnobs.SettingNames) Assert.Contains($"{KernelKnobs.SettingsPath}.{setting}", known);
     }
 
     [Theory]

@@ -22,7 +22,7 @@ public class SignatureDisjointTests
             var model = ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(scenario), settings, recordTrace: true);
             int k = Explorer.EstimateSteps(model);
             var portfolio = StrategyPortfolio.Default;
-            var strategies = portfolio.Entries.Select(e => (e with { ExpectedSteps = k }).Create()).ToArray();
+            var strategies = portfolio.Entries.Select(e => e.Resolve(() => k).Create()).ToArray();
             var signature = new FailureSignature();
             var found = result[knob] = new HashSet<string>(StringComparer.Ordinal);
             for (ulong seed = 1; seed <= (ulong)seeds; seed++)
