@@ -16,10 +16,9 @@ public static class CliApp
     {
         var root = new RootCommand(
             "StressVm: a deterministic, actor-based stress tester for the Linux kernel's memory-management fault paths.\n" +
-            "Exit codes: 0 = nothing found, 1 = a bug (invariant violation) was found, 2 = bad usage or bad input,\n" +
-            "3 = an internal error of StressVm itself, 4 = verify: a bound stopped the search before it was exhaustive.");
             "Exit codes (run, soak, soak report): 0 = every finding was the scenario's expect and every expected bug was found,\n" +
-            "1 = an unexpected finding or a missed expectation, 2 = bad usage or bad input, 3 = an internal error of StressVm itself.");
+            "1 = an unexpected finding or a missed expectation, 2 = bad usage or bad input, 3 = an internal error of StressVm itself,\n" +
+            "4 = verify: a bound stopped the search before it was exhaustive.");
         // Commands register here, one file each under Commands/.
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
