@@ -1,3 +1,4 @@
+using StressVm.Cli.Common;
 using System.CommandLine;
 using System.Text.Json;
 using StressVm.Conform;
@@ -20,10 +21,10 @@ public static class ConformCommand
             Description = "Conformance scenarios (conform/scenarios: a name, 'ci' for the CI subset, 'all'), built-in names or .conf files",
             Arity = ArgumentArity.OneOrMore,
         };
-        var runs = new Option<int>("--runs") { Description = "Runs of each program on the kernel (default 20)", DefaultValueFactory = _ => 20 };
+        var runs = new Option<int>("--runs") { Description = "Runs of each program on the kernel (default 20)", DefaultValueFactory = _ => 20 }.AtLeast(1);
         var kernel = new Option<string?>("--kernel") { Description = "Boot this kernel image (an ELF vmlinux boots through PVH, else as a bzImage) instead of Debian's linux-image-amd64" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the table" };
-        var modelSeeds = new Option<int>("--model-seeds") { Description = "Schedules the model explores per scenario for its allowed set (default 4000: random and PCT d=1..3)", DefaultValueFactory = _ => 4000 };
+        var modelSeeds = new Option<int>("--model-seeds") { Description = "Schedules the model explores per scenario for its allowed set (default 4000: random and PCT d=1..3)", DefaultValueFactory = _ => 4000 }.AtLeast(1);
         var translate = new Option<string?>("--emit-c") { Description = "Write each scenario's C program to this directory and stop (no guest)" };
         var cmd = new Command("conform",
             "Run litmus scenarios on a real Linux kernel and check them against the model. Each scenario becomes one static C program " +

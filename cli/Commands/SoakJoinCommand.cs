@@ -1,3 +1,4 @@
+using StressVm.Cli.Common;
 using System.CommandLine;
 using StressVm.Campaign.Cluster;
 using StressVm.Campaign.Protocol;
@@ -15,7 +16,7 @@ internal static class SoakJoinCommand
     public static Command Create()
     {
         var at = new Argument<string>("coordinator") { Description = "HOST:PORT of the coordinator node ('stressvm soak --listen HOST:PORT')." };
-        var workers = new Option<int?>("--workers") { Description = "Worker threads on this node (default: one per core)." };
+        var workers = new Option<int?>("--workers") { Description = "Worker threads on this node (default: one per core)." }.AtLeast(1);
         var bind = new Option<string?>("--bind") { Description = "HOST[:PORT] this node listens on for the cluster (default 127.0.0.1, any free port)." };
         var cmd = new Command("join", "Run a worker node of a soak campaign: pull chunks from the coordinator at HOST:PORT until its session ends.\n" +
             "Exit codes: 0 = the session ended, 2 = bad usage, or the coordinator refused this node (another campaign or StressVm version).")

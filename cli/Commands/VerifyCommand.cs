@@ -21,9 +21,9 @@ public static class VerifyCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "A built-in scenario's name or a .conf file (not a swarm scenario: its program comes from the seed)" };
-        var maxPreemptions = new Option<int?>("--max-preemptions") { Description = "Preemption bound: at most N switches away from a CPU that could go on (default: unbounded)" };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Steps per schedule (default stressvm.run.max-steps); a schedule cut there is a branch left unexplored" };
-        var maxClasses = new Option<long?>("--max-classes") { Description = "Stop after N distinct interleaving classes (default 100000)" };
+        var maxPreemptions = new Option<int?>("--max-preemptions") { Description = "Preemption bound: at most N switches away from a CPU that could go on (default: unbounded)" }.AtLeast(0);
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Steps per schedule (default stressvm.run.max-steps); a schedule cut there is a branch left unexplored" }.AtLeast(1);
+        var maxClasses = new Option<long?>("--max-classes") { Description = "Stop after N distinct interleaving classes (default 100000)" }.AtLeast(1);
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Stop after this much time (default 600)" };
         var naive = new Option<bool>("--naive") { Description = "Enumerate every interleaving, without the reduction (the reference it is measured against)" };
         var save = new Option<string?>("--save-schedule") { Description = "Directory for each violation's schedule file (default: the current directory)" };

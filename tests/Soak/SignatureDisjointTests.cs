@@ -35,7 +35,8 @@ public class SignatureDisjointTests
     }
 
     [Theory]
-    [InlineData("mixed", new[] { "wrprotect-skip-flush", "zap-flush-at-batch-end", "madvise-flush-own-range-only", "mkwrite-unlock-before-dirty", "fault-ignore-vma-lock" })]
+    // fault-ignore-vma-lock left out since the sleeping-lock waiter choice (issue 11): it now shows 5 signatures in mixed.
+    [InlineData("mixed", new[] { "wrprotect-skip-flush", "zap-flush-at-batch-end", "madvise-flush-own-range-only", "mkwrite-unlock-before-dirty" })]
     [InlineData("mixed-drivers", new[] { "wrprotect-skip-flush", "perf-mkwrite-any-page", "fbdefio-mkwrite-unlocked", "madvise-flush-own-range-only" })]
     public void KnobsGetSignaturesNoOtherKnobShares(string scenario, string[] knobs)
     {
