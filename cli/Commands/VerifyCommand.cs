@@ -41,6 +41,8 @@ public static class VerifyCommand
         ConfigOptions.AddTo(cmd);
         cmd.SetAction(parse =>
         {
+            var o = parse.InvocationConfiguration.Output;
+            var err = parse.InvocationConfiguration.Error;
             var loaded = KernelSettings.Load(parse, out int code);
             if (loaded is null) return code;
             var s = loaded;
@@ -65,15 +67,15 @@ public static class VerifyCommand
             }
             catch (Exception e) when (e is ScenarioException or FileNotFoundException or ArgumentException)
             {
-                Console.Error.WriteLine($"stressvm verify: {e.Message}");
+                err.WriteLine($"stressvm verify: {e.Message}");
                 return CliApp.ExitBadInput;
             }
-            return Verify(spec, s, options, seconds, parse.GetValue(save) ?? ".", parse.GetValue(json));
+            return Verify(spec, s, options, seconds, parse.GetValue(save) ?? ".", parse.GetValue(json), o);
         });
         return cmd;
     }
 
-    private static int Verify(ScenarioSpec spec, RunSettings s, DporOptions options, double seconds, string saveDir, bool json)
+    private static int Verify(ScenarioSpec spec, RunSettings s, DporOptions options, double seconds, string saveDir, bool json, TextWriter o)
     {
         var model = ScenarioRunner.BuildModel(spec, s);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
@@ -97,7 +99,8 @@ public static class VerifyCommand
             : result.Exhaustive ? CliApp.ExitOk : ExitBoundReached;
         if (json)
         {
-            using var w = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            var buffer = new MemoryStream();
+            using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             w.WriteStartObject();
             w.WriteString("scenario", spec.Name);
             w.WriteString("expect", spec.Expect);
@@ -130,27 +133,27 @@ public static class VerifyCommand
             w.WriteNumber("exitCode", exit);
             w.WriteEndObject();
             w.Flush();
-            Console.WriteLine();
+            o.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
         }
         else
         {
-            Console.WriteLine($"scenario    {spec.Name} (expect {spec.Expect})");
-            Console.WriteLine($"knobs       {model.Knobs}");
-            Console.WriteLine($"search      {result.Strategy}; bounds: {bounds}");
-            Console.WriteLine($"classes     {result.Classes}   schedules {result.Schedules} ({result.Abandoned} ended early by sleep sets)   steps {result.Steps}");
-            Console.WriteLine($"exhaustive  {(result.Exhaustive ? "yes, within the bounds" : $"no: stopped by {string.Join(", ", result.StoppedBy)}")}");
-            Console.WriteLine($"time        {sw.Elapsed.TotalSeconds:0.00} s");
-            if (result.FirstInternalError is not null) Console.WriteLine($"model error {result.FirstInternalError}");
-            if (files.Count == 0) Console.WriteLine("violations  none");
+            o.WriteLine($"scenario    {spec.Name} (expect {spec.Expect})");
+            o.WriteLine($"knobs       {model.Knobs}");
+            o.WriteLine($"search      {result.Strategy}; bounds: {bounds}");
+            o.WriteLine($"classes     {result.Classes}   schedules {result.Schedules} ({result.Abandoned} ended early by sleep sets)   steps {result.Steps}");
+            o.WriteLine($"exhaustive  {(result.Exhaustive ? "yes, within the bounds" : $"no: stopped by {string.Join(", ", result.StoppedBy)}")}");
+            o.WriteLine($"time        {sw.Elapsed.TotalSeconds:0.00} s");
+            if (result.FirstInternalError is not null) o.WriteLine($"model error {result.FirstInternalError}");
+            if (files.Count == 0) o.WriteLine("violations  none");
             else
             {
-                Console.WriteLine("violations");
+                o.WriteLine("violations");
                 foreach (var (f, file, replay) in files)
                 {
-                    Console.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  first at schedule {f.FirstSchedule}");
-                    Console.WriteLine($"      {f.Detail}");
-                    Console.WriteLine($"      schedule: {file}");
-                    Console.WriteLine($"      replay: {replay}");
+                    o.WriteLine($"  {f.Invariant,-20} {f.Count,6}x  first at schedule {f.FirstSchedule}");
+                    o.WriteLine($"      {f.Detail}");
+                    o.WriteLine($"      schedule: {file}");
+                    o.WriteLine($"      replay: {replay}");
                 }
             }
             string verdict = exit switch
@@ -160,7 +163,7 @@ public static class VerifyCommand
                 ExitBoundReached => "clean so far; a bound stopped the search (exit 4)",
                 _ => "internal error (exit 3)",
             };
-            Console.WriteLine($"verdict     {verdict}");
+            o.WriteLine($"verdict     {verdict}");
         }
         return exit;
     }

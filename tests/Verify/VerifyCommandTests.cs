@@ -18,17 +18,14 @@ public class VerifyCommandTests
     public void AKnobsViolationIsFoundAndItsScheduleReplaysIt()
     {
         string dir = Dir("knob");
-        var printed = new StringWriter();
-        var stdout = Console.Out;
-        Console.SetOut(printed); // verify prints its summary to the console
-        int code;
-        try { code = CliApp.Run(["verify", "wrprotect-vs-write", "--max-classes", "5000", "--save-schedule", dir]); }
-        finally { Console.SetOut(stdout); }
-        Assert.Equal(CliApp.ExitBugFound, code);
+        // verify prints through the writers CliApp.Run is given, as every command does.
+        var r0 = StressVm.Tests.Contract.CliHarness.Stressvm("verify", "wrprotect-vs-write", "--max-classes", "5000", "--save-schedule", dir);
+        Assert.Equal(CliApp.ExitBugFound, r0.Code);
+        Assert.Contains("violation, as expected", r0.Out);
         string file = Assert.Single(Directory.GetFiles(dir, "*.verify.schedule"));
         Assert.Contains("stale-writable-tlb", file);
         // The reproducer exactly as verify printed it, run through the CLI entry point.
-        string replay = Assert.Single(printed.ToString().Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("replay: ", StringComparison.Ordinal)))["replay: ".Length..];
+        string replay = Assert.Single(r0.Out.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("replay: ", StringComparison.Ordinal)))["replay: ".Length..];
         var r = StressVm.Tests.Contract.CliHarness.Printed(replay);
         Assert.Equal(CliApp.ExitBugFound, r.Code);
         Assert.Contains("stale-writable-tlb", r.Out + r.Err);
@@ -37,12 +34,18 @@ public class VerifyCommandTests
     [Fact]
     public void ABoundThatStopsACleanSearchExitsFour()
     {
-        Assert.Equal(VerifyCommand.ExitBoundReached, CliApp.Run(["verify", "perf-pfnmap", "--max-classes", "1", "--save-schedule", Dir("bound")]));
+        var r = StressVm.Tests.Contract.CliHarness.Stressvm("verify", "perf-pfnmap", "--max-classes", "1", "--json", "--save-schedule", Dir("bound"));
+        Assert.Equal(VerifyCommand.ExitBoundReached, r.Code);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Out); // the JSON goes to the given writer too
+        Assert.Equal("max-classes", doc.RootElement.GetProperty("stoppedBy")[0].GetString());
+        Assert.Equal(VerifyCommand.ExitBoundReached, doc.RootElement.GetProperty("exitCode").GetInt32());
     }
 
     [Fact]
     public void ASwarmScenarioIsRefused()
     {
-        Assert.Equal(CliApp.ExitBadInput, CliApp.Run(["verify", "mixed"]));
+        var r = StressVm.Tests.Contract.CliHarness.Stressvm("verify", "mixed");
+        Assert.Equal(CliApp.ExitBadInput, r.Code);
+        Assert.Contains("swarm scenario", r.Err);
     }
 }

@@ -18,6 +18,9 @@ public abstract class KernelActor : Actor
 
     public KernelState K { get; }
 
+    /// <summary>Kernel code reads and writes shared memory in every step (see <see cref="KernelFootprint"/>).</summary>
+    protected override void DeclareStepFootprint() => Touch(KernelFootprint.Memory);
+
     /// <summary>This task's mmu_gather (on the kernel stack in C).</summary>
     public MmuGather Gather { get; } = new();
 

@@ -81,6 +81,10 @@ public sealed class TlbShootdown : Actor
         if (--r.Pending == 0) r.ReplyTo.Tell(ShootdownDone.Instance, Self);
     }
 
+    // It touches its own counters, the request its initiator filled before asking (ordered by the Ask) and the
+    // mm's CPU list (fixed when the system is built); its IPIs are interrupts, which the runtime records.
+    protected override bool StateIsPrivate => true;
+
     protected override bool TryReset()
     {
         IpisSent = 0;

@@ -24,13 +24,19 @@ public sealed class LockOwner : Actor
 
     public void ClearOwned() => _locks.Clear();
 
+    /// <summary>The running step reads or changes <paramref name="l"/>'s state (whoever runs it: a grant, a release).</summary>
+    internal void TouchLock(LockState l, bool write)
+    {
+        if (IsRecordingFootprint) Touch(l.FootprintKey, write);
+    }
+
     /// <summary>Which of <paramref name="waiters"/> queued waiters gets a released sleeping lock: a recorded choice.</summary>
     internal int ChooseWaiter(int waiters) => Choose(waiters);
 
     private void OnRequest(LockRequest req)
     {
         var sender = Sender;
-        if (IsRecordingFootprint) Touch(LockFootprint.Of(req.Lock)); // a grant reads and writes this lock's state only
+        // A grant reads and writes this lock's state only (TryAcquire declares it).
         if (req.Lock.TryAcquire(sender.Id, req.Mode, sender, out bool queued))
             sender.Tell(LockReply.Granted, Self);
         else if (!queued)

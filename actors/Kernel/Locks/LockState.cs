@@ -38,25 +38,48 @@ public sealed class LockState
     /// <summary>The actor that grants this lock; set when the kernel state is wired to a system.</summary>
     public LockOwner? Owner { get; set; }
 
-    public int Readers { get; private set; }
-    public int Writer { get; private set; } = -1;
-    public bool IsLocked => Readers > 0 || Writer >= 0;
-    public int WaiterCount => _count;
-    public IReadOnlyList<int> Holders => _holders;
+    // Every member a step reads or changes the state through declares this lock to verify (Touched): a grant
+    // then commutes with the steps of tasks that never look at this lock.
+    private int _readers;
+    private int _writer = -1;
+    private string? _keyName;
+    private long _key;
+
+    public int Readers { get { Touched(false); return _readers; } }
+    public int Writer { get { Touched(false); return _writer; } }
+    public bool IsLocked { get { Touched(false); return _readers > 0 || _writer >= 0; } }
+    public int WaiterCount { get { Touched(false); return _count; } }
+    public IReadOnlyList<int> Holders { get { Touched(false); return _holders; } }
+
+    /// <summary>This lock's resource for verify's footprints (<see cref="LockFootprint"/>), kept while the name stays.</summary>
+    internal long FootprintKey
+    {
+        get
+        {
+            if (!ReferenceEquals(_keyName, Name)) { _key = LockFootprint.Of(this); _keyName = Name; }
+            return _key;
+        }
+    }
+
+    private void Touched(bool write) => Owner?.TouchLock(this, write);
 
     public void Reset()
     {
-        Readers = 0;
-        Writer = -1;
+        _readers = 0;
+        _writer = -1;
         _head = 0;
         _count = 0;
         _holders.Clear();
         Array.Clear(_waiters);
     }
 
-    public bool HeldBy(int actor) => _holders.Contains(actor);
+    public bool HeldBy(int actor)
+    {
+        Touched(false);
+        return _holders.Contains(actor);
+    }
 
-    private bool CanGrant(bool write) => write ? Writer < 0 && Readers == 0 : Writer < 0;
+    private bool CanGrant(bool write) => write ? _writer < 0 && _readers == 0 : _writer < 0;
 
     /// <summary>Called by the owner actor: grant now (true), or queue the waiter / fail a trylock (false).</summary>
     internal bool TryAcquire(int actor, LockMode mode, ActorRef replyTo, out bool queued)
@@ -64,7 +87,8 @@ public sealed class LockState
         bool write = mode is LockMode.Write or LockMode.TryWrite || Kind != LockKind.RwSem;
         bool isTry = mode is LockMode.TryRead or LockMode.TryWrite;
         queued = false;
-        bool recursive = _holders.Contains(actor) && (write || Writer == actor);
+        Touched(true);
+        bool recursive = _holders.Contains(actor) && (write || _writer == actor);
         if (_count == 0 && !recursive && CanGrant(write))
         {
             Take(actor, write);
@@ -80,8 +104,8 @@ public sealed class LockState
 
     private void Take(int actor, bool write)
     {
-        if (write) Writer = actor;
-        else Readers++;
+        if (write) _writer = actor;
+        else _readers++;
         _holders.Add(actor);
         Owner?.HoldBegins(this, actor, write);
     }
@@ -89,19 +113,21 @@ public sealed class LockState
     /// <summary>Releases the holder's hold and hands the lock to waiters; true when a waiter was woken.</summary>
     public bool Release(int actor)
     {
+        Touched(true);
         if (!_holders.Remove(actor)) throw new InvalidOperationException($"{Name}: released by actor #{actor}, which does not hold it");
         Owner?.HoldEnds(this, actor);
-        if (Writer == actor) Writer = -1;
-        else Readers--;
+        if (_writer == actor) _writer = -1;
+        else _readers--;
         return GrantWaiters();
     }
 
     /// <summary>down_write -> down_read without letting a writer in between (mmap_write_downgrade).</summary>
     public bool Downgrade(int actor)
     {
-        if (Writer != actor) throw new InvalidOperationException($"{Name}: downgrade by a non-writer");
-        Writer = -1;
-        Readers++;
+        Touched(true);
+        if (_writer != actor) throw new InvalidOperationException($"{Name}: downgrade by a non-writer");
+        _writer = -1;
+        _readers++;
         return GrantWaiters();
     }
 
@@ -118,7 +144,7 @@ public sealed class LockState
         while (_count > 0)
         {
             ref var w = ref _waiters[_head];
-            if (!CanGrant(w.Write) || (_holders.Contains(w.Actor) && (w.Write || Writer == w.Actor))) break;
+            if (!CanGrant(w.Write) || (_holders.Contains(w.Actor) && (w.Write || _writer == w.Actor))) break;
             var grant = w;
             w = default;
             _head = (_head + 1) % _waiters.Length;
@@ -164,6 +190,7 @@ public sealed class LockState
     /// <summary>True when <paramref name="actor"/> is queued on this lock.</summary>
     public bool IsWaiting(int actor)
     {
+        Touched(false);
         for (int i = 0; i < _count; i++)
             if (_waiters[(_head + i) % _waiters.Length].Actor == actor) return true;
         return false;

@@ -18,6 +18,9 @@ public sealed class VmaLockActor : Actor
     {
         var vma = req.Vma;
         var sender = Sender;
+        // The VMA lock lives in the VMA (vm_refcnt, vm_lock_seq) and in the mm (mm_lock_seq), which kernel code
+        // changes directly (vma_end_read, detach, mmap_write_unlock): kernel memory, not a lock of its own.
+        if (IsRecordingFootprint) Touch(KernelFootprint.Memory);
         if (!req.Write)
         {
             // vma_start_read() (mm/mmap_lock.c): write-locked (vm_lock_seq == mm_lock_seq) -> NULL, checked first;

@@ -124,6 +124,13 @@ public abstract class Actor
     /// </summary>
     protected internal virtual bool StateIsPrivate => false;
 
+    /// <summary>
+    /// Called at the start of each of this actor's steps while footprints are recorded (verify, coverage): an
+    /// actor whose every step touches some shared resource declares it here with <see cref="Touch"/>, so that
+    /// an Ask's resumption, which enters no handler, declares it too.
+    /// </summary>
+    protected internal virtual void DeclareStepFootprint() { }
+
     /// <summary>True while something records footprints (verify, coverage): build costly resource keys only then.</summary>
     protected bool IsRecordingFootprint => System.Observer is not null;
 

@@ -182,6 +182,7 @@ public sealed class ActorSystem
         {
             var env = a.Interrupts.Dequeue();
             observer?.StepBegins(Step, id, EnvelopeKind.Interrupt, env.PostedAt);
+            if (observer is not null) a.DeclareStepFootprint();
             int savedSender = a.ContextSender, savedAsk = a.ContextAskId;
             a.ContextSender = env.Sender;
             a.ContextAskId = 0;
@@ -199,6 +200,7 @@ public sealed class ActorSystem
         {
             object reply = a.Asking.Reply!;
             observer?.StepBegins(Step, id, EnvelopeKind.Reply, a.Asking.ReplyPostedAt);
+            if (observer is not null) a.DeclareStepFootprint();
             typeHash = ReplyTypeHash(a, reply);
             Trace.Add(id, a.Asking.ReplySender, EnvelopeKind.Reply, reply, typeHash);
             a.Asking.Resume()();
@@ -212,12 +214,14 @@ public sealed class ActorSystem
                 // Which sender goes first is a choice made inside this step: it reads every queued message.
                 env = _perSender.Take(a.Mailbox, this);
                 observer?.StepBegins(Step, id, EnvelopeKind.Normal, env.PostedAt);
+                if (observer is not null) a.DeclareStepFootprint();
                 observer?.Access(Footprint.Mailbox(id), true);
             }
             else
             {
                 env = a.Mailbox.Dequeue();
                 observer?.StepBegins(Step, id, EnvelopeKind.Normal, env.PostedAt);
+                if (observer is not null) a.DeclareStepFootprint();
             }
             a.ContextSender = env.Sender;
             a.ContextAskId = env.AskId;
