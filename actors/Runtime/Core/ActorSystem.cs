@@ -289,10 +289,18 @@ public sealed class ActorSystem
             case EnvelopeKind.Reply:
                 if (!a.Asking.Offer(askId, message, sender, postedAt))
                     throw new InvalidOperationException($"{NameOf(target)} got a reply ({message.GetType().Name}) to an Ask it is not waiting for");
-                break; // a reply commutes with everything but its own delivery, which it causes
+                // A reply commutes with everything but its own delivery, which it causes, and an interrupt to the
+                // same actor, which would run first if it came first (see Footprint.Wakeup).
+                if (_inStep) Observer?.Access(Footprint.Wakeup(target), true);
+                break;
             case EnvelopeKind.Interrupt:
                 a.Interrupts.Enqueue(new Envelope { Message = message, Sender = sender, Kind = kind, PostedAt = postedAt });
-                if (_inStep) Observer?.Access(Footprint.ActorState(target), true); // it changes the target's next step
+                if (_inStep && Observer is { } obs)
+                {
+                    obs.Access(Footprint.ActorState(target), true); // it changes the target's next step
+                    obs.Access(Footprint.Wakeup(target), true);     // ahead of a reply posted to it,
+                    obs.Access(Footprint.Mailbox(target), true);    // and of a message queued for it
+                }
                 break;
             default:
                 a.Mailbox.Enqueue(new Envelope { Message = message, Sender = sender, AskId = askId, Kind = kind, PostedAt = postedAt });

@@ -19,12 +19,20 @@ public static class Footprint
 
     internal const int ActorSpace = 1;
     internal const int MailboxSpace = 2;
+    internal const int WakeupSpace = 3;
 
     /// <summary>An actor's own state (written by its every step, and by an interrupt posted to it).</summary>
     public static long ActorState(int actor) => Of(ActorSpace, actor);
 
     /// <summary>An actor's mailbox: a post appends to it, so two posts to one actor do not commute.</summary>
     public static long Mailbox(int actor) => Of(MailboxSpace, actor);
+
+    /// <summary>
+    /// Which of an actor's pending deliveries comes next: an interrupt goes before a reply or a queued message,
+    /// so a post of an interrupt does not commute with a reply to the same actor (nor with a message to it): in
+    /// one order the actor may resume (or take the message) before the interrupt exists, in the other it cannot.
+    /// </summary>
+    public static long Wakeup(int actor) => Of(WakeupSpace, actor);
 
     /// <summary>A model resource: <paramref name="space"/> at least <see cref="FirstModelSpace"/>, below 127.</summary>
     public static long Of(int space, long id) => ((long)space << SpaceShift) | (id & IdMask);
