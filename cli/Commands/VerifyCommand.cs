@@ -31,7 +31,7 @@ public static class VerifyCommand
         var cmd = new Command("verify",
             "Explore every interleaving class of a scenario once, within bounds: dynamic partial-order reduction (source sets and " +
             "sleep sets) over the model's steps, every value a model draws enumerated. Two steps of different actors commute unless " +
-            "they touch one resource (an actor's mailbox, a lock, or anything for a step that declares nothing). Prints the classes " +
+            "they touch one resource (an actor's mailbox, a lock, the kernel model's memory, which every kernel-code step touches, or anything for a step that declares nothing). Prints the classes " +
             "explored, the schedules executed, whether the search was exhaustive within its bounds, each violation with its schedule " +
             "file and replay command, and the time. Exit code 0: exhaustive and clean; 1: a violation; 4: a bound (--max-classes, " +
             "--max-steps, --max-preemptions, --max-seconds) stopped the search before it was exhaustive, nothing found; 2: bad input; " +
