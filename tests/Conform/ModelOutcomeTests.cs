@@ -20,6 +20,7 @@ public class ModelOutcomeTests
     [InlineData("file-dontneed-keeps", "stored|ret=0|value=cpu0.0|value=0")]
     [InlineData("file-write-then-load", "value=0|ret=0|value=kernel")]
     [InlineData("perf-data-store-sigbus", "stored|value|sigbus:adrerr|stored")]
+    [InlineData("perf-partial-munmap-einval", "ret=-EINVAL|value|stored|ret=0|sigsegv:maperr")]
     [InlineData("perf-readonly-sigsegv", "value|value|sigsegv:accerr|sigsegv:accerr")]
     [InlineData("dax-write-then-load", "value=0|ret=0|value=kernel|value=kernel|stored|value=cpu0.4")]
     public void ASequentialProgramHasExactlyOneAllowedOutcome(string scenario, string expected)
