@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates README's verify table: every built-in scenario under `stressvm verify` (DPOR) and `verify --naive`.
 
-Usage: scripts/verify-table.py [--stressvm PATH] [--baseline PATH] [--dpor-seconds 12] [--naive-seconds 4]
+Usage: tools/verify-table.py [--stressvm PATH] [--baseline PATH] [--dpor-seconds 12] [--naive-seconds 4]
                                [--max-classes 20000] [scenario ...]
 
 Per scenario it runs DPOR, then (with --baseline) the same command on another build, then naive enumeration, one
