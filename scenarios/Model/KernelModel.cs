@@ -154,9 +154,12 @@ public sealed class KernelModel : IShrinkableModel
             v.Ops = _ops[i];
             v.Mapping = _shmem[i] ?? (s.File is null ? null : File(s.File));
             v.ResetLock();
-            Mm.InsertVma(v);
-            v.Mapping?.IMmap.Add(v); // vma_link_file
-            v.Ops?.Populate(K, v);
+            // "Mapped before the run": __mmap_region's steps with nothing else running (see MmapRegion).
+            v.PageProt = PgProt.VmGetPageProt(v.Flags); // __mmap_new_vma: vma->vm_page_prot = map->page_prot
+            v.Ops?.Mmap(K, v, -1);                     // __mmap_new_file_vma -> mmap_file -> f_op->mmap
+            Mm.InsertVma(v);                           // vma_iter_store_new
+            v.Mapping?.IMmap.Add(v);                   // vma_link_file
+            PgProt.VmaSetPageProt(v);                  // __mmap_complete -> vma_set_page_prot
         }
         if (Spec.Swarm is null)
             for (int i = 0; i < _cpus.Length; i++) _cpus[i].SetProgram(ToArray(Spec.Cpus[i].Program));

@@ -21,25 +21,27 @@ public sealed class PerfMmapOps : VmOperations
     public override DriverDevice Device => _rb;
     public PerfRingBuffer RingBuffer => _rb;
 
-    // The mode is read at mmap (Populate) from the run's knobs; the hooks the core sees follow it.
+    // The mode is read at mmap (->mmap) from the run's knobs; the hooks the core sees follow it.
     public override bool HasFault => _legacy;
     public override bool HasPageMkwrite => _legacy;
     public override bool HasPfnMkwrite => !_legacy;
 
     /// <summary>perf_mmap(): perf_mmap_rb, then (pfnmap) map_range() with read-only special PTEs.</summary>
-    public override void Populate(KernelState k, Vma vma)
+    public override int Mmap(KernelState k, Vma vma, int actor)
     {
         _legacy = k.Knobs.PerfMode == PerfMode.Legacy;
         _rb.MmapRb(k, vma);
-        if (_legacy) return; // pages arrive through perf_mmap_fault
-        vma.Flags |= VmFlags.PfnMap; // remap_pfn_range() sets VM_PFNMAP
+        if (_legacy) return 0; // pages arrive through perf_mmap_fault
+        // map_range(): for each page, remap_pfn_range(vma, va, page_to_pfn(page), PAGE_SIZE,
+        // vm_get_page_prot(vm_flags & ~VM_SHARED)): the "private" protection is read-only, so the first write to
+        // any page faults into perf_mmap_pfn_mkwrite. Sets VM_PFNMAP.
+        var prot = PgProt.VmGetPageProt(vma.Flags & ~VmFlags.Shared);
         for (int vpn = vma.Start; vpn < vma.End; vpn++)
         {
-            // remap_pfn_range(vma, va, page_to_pfn(page), PAGE_SIZE, vm_get_page_prot(vm_flags & ~VM_SHARED)):
-            // the "private" protection is read-only, so the first write to any page faults.
-            var page = _rb.PageAt(vma.PgoffOf(vpn));
-            vma.Mm.SetPte(vpn, new Pte { Present = true, Pfn = page.Pfn, Special = true, Young = true }, -1);
+            int err = RemapPfnRange.Remap(k, vma, vpn, _rb.PageAt(vma.PgoffOf(vpn)).Pfn, 1, prot, actor);
+            if (err != 0) return err;
         }
+        return 0;
     }
 
     /// <summary>perf_mmap_pfn_mkwrite(): "The first page is the user control page, others are read-only."</summary>

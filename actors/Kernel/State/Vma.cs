@@ -15,6 +15,8 @@ public sealed class Vma
     public int Pgoff;
     public AddressSpace? Mapping;
     public required MmStruct Mm;
+    /// <summary>vm_page_prot: the protection new PTEs get (<see cref="PgProt"/>; final only after vma_set_page_prot).</summary>
+    public PgProt PageProt;
 
     // Per-VMA lock (vm_refcnt readers, VM_REFCNT_EXCLUDE_READERS_FLAG, vm_lock_seq).
     public int Readers;
