@@ -113,6 +113,8 @@ public static class ScenarioLoader
                 ops.Add(OpKindOf(s) ?? throw op.Error($"unknown operation '{s}'; known: {string.Join(", ", OpNames)}"));
             }
             if (ops.Count == 0) throw o.Error("swarm needs at least one operation");
+            if (ops.Contains(OpKind.Mmap) && vmas.FirstOrDefault(x => x.IsSharedAnon) is { } shm)
+                throw o["operations"]!.Error($"swarm operation mmap could draw shared anonymous VMA '{shm.Name}': mmap of shmem at run time is not modelled");
             int opsPerCpu = Int(o, "ops-per-cpu", 4);
             if (opsPerCpu < 1) throw (o["ops-per-cpu"] ?? o).Error($"ops-per-cpu must be at least 1, found {opsPerCpu}");
             swarm = new SwarmSpec(opsPerCpu, ops);
@@ -169,7 +171,7 @@ public static class ScenarioLoader
 
     private static VmaSpec LoadVma(SObject o, List<FileSpec> files, List<VmaSpec> vmas)
     {
-        CheckKeys(o, ["name", "start", "pages", "prot", "shared", "file", "pgoff", "driver"], "VMA");
+        CheckKeys(o, ["name", "start", "pages", "prot", "shared", "file", "pgoff", "driver", "mapped"], "VMA");
         string name = ReqStr(o, "name");
         if (vmas.Any(x => x.Name == name)) throw o.Error($"VMA '{name}' is defined twice");
         int start = Int(o, "start", -1);
@@ -203,10 +205,21 @@ public static class ScenarioLoader
             flags |= VmFlags.PfnMap;
             if (!shared) throw o.Error("a pfnmap VMA must be shared");
         }
-        foreach (var other in vmas)
-            if (start < other.Start + other.Pages && other.Start < start + pages)
-                throw o["start"]!.Error($"VMA '{name}' overlaps VMA '{other.Name}'");
-        return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver);
+        // mapped = before-run (the default: mapped before the first step) | by-mmap (an mmap instruction maps it).
+        bool byMmap = Str(o, "mapped", "before-run") switch
+        {
+            "before-run" => false,
+            "by-mmap" => true,
+            var m => throw o["mapped"]!.Error($"mapped must be before-run or by-mmap, found '{m}'"),
+        };
+        if (byMmap && file is null && driver is null && shared)
+            throw o["mapped"]!.Error("a shared anonymous VMA (shmem) cannot be mapped by-mmap: a new shmem file per mmap (shmem_zero_setup) is not modelled");
+        // Only VMAs mapped before the run must not overlap: an mmap is MAP_FIXED and replaces what it overlaps.
+        if (!byMmap)
+            foreach (var other in vmas)
+                if (!other.ByMmap && start < other.Start + other.Pages && other.Start < start + pages)
+                    throw o["start"]!.Error($"VMA '{name}' overlaps VMA '{other.Name}' (only a VMA with mapped = by-mmap may overlap another)");
+        return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver, byMmap);
     }
 
     /// <summary>perf_mmap() (v7.0-rc6 kernel/events/core.c): the checks that make an mmap of the buffer -EINVAL.</summary>
@@ -220,7 +233,7 @@ public static class ScenarioLoader
                                               "perf_mmap fails it with -EINVAL (data_page_nr(rb) != nr_pages)");
     }
 
-    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write"];
+    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write", "mmap"];
 
     private static OpKind? OpKindOf(string s) => s switch
     {
@@ -233,6 +246,7 @@ public static class ScenarioLoader
         "msync" => OpKind.Msync,
         "fsync" => OpKind.Fsync,
         "write" => OpKind.Write,
+        "mmap" => OpKind.Mmap,
         _ => null,
     };
 
@@ -260,6 +274,13 @@ public static class ScenarioLoader
             target = target[..plus];
         }
         var vma = vmas.FirstOrDefault(x => x.Name == target) ?? throw v.Error($"no VMA named '{target}'");
+        if (kind == OpKind.Mmap)
+        {
+            // mmap(start, pages, prot, flags | MAP_FIXED, fd, pgoff) of the VMA as declared.
+            if (plus >= 0 || colon >= 0) throw v.Error($"mmap maps a whole VMA as declared (its start, pages and pgoff); found '{s.Text}'");
+            if (vma.IsSharedAnon) throw v.Error($"mmap of shared anonymous VMA '{vma.Name}' at run time is not modelled (a new shmem file per mmap, shmem_zero_setup)");
+            return CpuOp.Mmap(vma.Start, vma.Pages, vmas.IndexOf(vma));
+        }
         bool access = kind is OpKind.Load or OpKind.Store;
         if (len < 0) len = access ? 1 : vma.Pages - off;
         if (off + len > vma.Pages) throw v.Error($"'{s.Text}' reaches beyond VMA '{vma.Name}' ({vma.Pages} pages)");

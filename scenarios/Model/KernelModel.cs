@@ -103,6 +103,12 @@ public sealed class KernelModel : IShrinkableModel
                 _ops[i] = ops;
             }
             _vmas[i] = new Vma { Name = s.Name, Mm = Mm };
+            // What "mmap <vma>" maps (CpuOp.Target = i): the same file, driver instance and flags.
+            K.MmapRequests.Add(new MmapRequest
+            {
+                Name = s.Name, Start = s.Start, Pages = s.Pages, Flags = s.Flags, Pgoff = s.Pgoff,
+                Mapping = _shmem[i] ?? (s.File is null ? null : File(s.File)), Ops = _ops[i],
+            });
         }
         _devices = devices.ToArray();
         System.AddMonitor(new KernelMonitor(K));
@@ -146,6 +152,7 @@ public sealed class KernelModel : IShrinkableModel
         for (int i = 0; i < _vmas.Length; i++)
         {
             var s = Spec.Vmas[i];
+            if (s.ByMmap) continue; // mapped = by-mmap: an mmap instruction maps it (MmapSyscall)
             var v = _vmas[i];
             v.Start = s.Start;
             v.End = s.Start + s.Pages;

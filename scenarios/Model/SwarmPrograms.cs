@@ -26,11 +26,19 @@ public static class SwarmPrograms
                 program[i] = kind switch
                 {
                     OpKind.Load or OpKind.Store => new CpuOp(kind, v.Start + rng.NextInt(v.Pages)),
+                    OpKind.Mmap => CpuOp.Mmap(v.Start, v.Pages, IndexOf(vmas, v)),
                     _ => new CpuOp(kind, v.Start, v.Pages),
                 };
             }
             cpu.SetProgram(program);
         }
+    }
+
+    private static int IndexOf(IReadOnlyList<VmaSpec> vmas, VmaSpec v)
+    {
+        for (int i = 0; i < vmas.Count; i++)
+            if (ReferenceEquals(vmas[i], v)) return i;
+        return -1;
     }
 
     /// <summary>Each operation is enabled with probability 3/4; at least one access kind stays on. The first draws of the "swarm" stream.</summary>

@@ -5,8 +5,15 @@ namespace StressVm.Scenarios;
 /// <summary>A file (address_space) with a number of pages.</summary>
 public sealed record FileSpec(string Name, int Pages);
 
-/// <summary>A VMA: start and length in pages, flags, and for file mappings the file, pgoff and driver.</summary>
-public sealed record VmaSpec(string Name, int Start, int Pages, VmFlags Flags, string? File = null, int Pgoff = 0, string? Driver = null);
+/// <summary>
+/// A VMA: start and length in pages, flags, and for file mappings the file, pgoff and driver. <paramref name="ByMmap"/>:
+/// not mapped before the run; an <c>mmap</c> instruction maps it (MAP_FIXED at Start).
+/// </summary>
+public sealed record VmaSpec(string Name, int Start, int Pages, VmFlags Flags, string? File = null, int Pgoff = 0, string? Driver = null, bool ByMmap = false)
+{
+    /// <summary>mmap(MAP_SHARED | MAP_ANONYMOUS): shmem.</summary>
+    public bool IsSharedAnon => File is null && Driver is null && (Flags & VmFlags.Shared) != 0;
+}
 
 /// <summary>A CPU (one thread of the process) and its program.</summary>
 public sealed record CpuSpec(string Name, IReadOnlyList<CpuOp> Program);

@@ -1,11 +1,15 @@
 namespace StressVm.Kernel;
 
 /// <summary>One instruction of a CPU's program.</summary>
-public enum OpKind : byte { Load, Store, Munmap, MadviseDontneed, MprotectRead, MprotectWrite, Msync, Fsync, Write }
+public enum OpKind : byte { Load, Store, Munmap, MadviseDontneed, MprotectRead, MprotectWrite, Msync, Fsync, Write, Mmap }
 
-/// <summary>An instruction: a user access to one page, or a syscall over [Vpn, Vpn + Pages).</summary>
-public readonly record struct CpuOp(OpKind Kind, int Vpn, int Pages = 1)
+/// <summary>
+/// An instruction: a user access to one page, or a syscall over [Vpn, Vpn + Pages). An mmap names what it maps:
+/// <see cref="Target"/> indexes KernelState.MmapRequests (-1 for every other kind).
+/// </summary>
+public readonly record struct CpuOp(OpKind Kind, int Vpn, int Pages = 1, int Target = -1)
 {
+    public static CpuOp Mmap(int vpn, int pages, int target) => new(OpKind.Mmap, vpn, pages, target);
     public static CpuOp Load(int vpn) => new(OpKind.Load, vpn);
     public static CpuOp Store(int vpn) => new(OpKind.Store, vpn);
     public static CpuOp Munmap(int vpn, int pages) => new(OpKind.Munmap, vpn, pages);
@@ -22,6 +26,7 @@ public readonly record struct CpuOp(OpKind Kind, int Vpn, int Pages = 1)
         OpKind.Msync => $"msync(MS_SYNC) {Vpn:x}+{Pages}",
         OpKind.Fsync => $"fsync(file of {Vpn:x})",
         OpKind.Write => $"write(2) file of {Vpn:x}+{Pages}",
+        OpKind.Mmap => $"mmap(MAP_FIXED) {Vpn:x}+{Pages}",
         _ => $"mprotect(RW) {Vpn:x}+{Pages}",
     };
 }

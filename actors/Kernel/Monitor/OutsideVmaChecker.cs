@@ -3,9 +3,9 @@ namespace StressVm.Kernel;
 /// <summary>
 /// The outside-vma oracle. When munmap or madvise(MADV_DONTNEED) returns, no present PTE of its range may lie
 /// outside every VMA (munmap zaps every PTE of what it unmaps, under the VMA write lock that keeps faults
-/// out: vms_gather_munmap_vmas / unmap_region). From then on a page munmap unmapped stays unmapped (the
-/// model has no mmap), so a PTE installed there, or a load or store there that succeeds, is memory the
-/// program no longer has: the kernel gives SIGSEGV (SEGV_MAPERR) instead.
+/// out: vms_gather_munmap_vmas / unmap_region). From then on a page munmap unmapped stays unmapped until an
+/// mmap maps a VMA over it again, so a PTE installed there while no VMA covers it, or a load or store there
+/// that succeeds, is memory the program no longer has: the kernel gives SIGSEGV (SEGV_MAPERR) instead.
 /// </summary>
 public sealed class OutsideVmaChecker
 {
