@@ -9,6 +9,8 @@ namespace StressVm.Kernel;
 /// at mmap time as special read-only VM_PFNMAP PTEs; only the control page (pgoff 0) may become writable.
 /// legacy (&lt;= v6.13): { .open, .close, .fault = perf_mmap_fault, .page_mkwrite = perf_mmap_fault }; the
 /// fault sets page-&gt;mapping/index so do_page_mkwrite() does not take the page for a truncated one.
+/// mixedmap, mixedmap-prot, mixedmap-typed: the alternatives of the seeds' thread, with pfnmap's vm_ops
+/// (see HOCON.conf stressvm.kernel.perf.mode).
 /// </summary>
 public sealed class PerfMmapOps : VmOperations
 {
@@ -29,9 +31,23 @@ public sealed class PerfMmapOps : VmOperations
     /// <summary>perf_mmap(): perf_mmap_rb, then (pfnmap) map_range() with read-only special PTEs.</summary>
     public override int Mmap(KernelState k, Vma vma, int actor)
     {
-        _legacy = k.Knobs.PerfMode == PerfMode.Legacy;
+        var mode = k.Knobs.PerfMode;
+        _legacy = mode == PerfMode.Legacy;
         _rb.MmapRb(k, vma);
         if (_legacy) return 0; // pages arrive through perf_mmap_fault
+        var rbPages = _rb.Pages[vma.Pgoff..(vma.Pgoff + vma.Pages)];
+        switch (mode)
+        {
+            case PerfMode.Mixedmap:
+                // Hildenbrand, seeds/001: "Would we be able to achieve something comparable with vm_insert_pages(), to
+                // just map them in advance?" vm_insert_pages reads vma->vm_page_prot now, inside ->mmap, where it is
+                // still vm_get_page_prot(VM_SHARED | VM_WRITE): writable; vma_set_page_prot comes in __mmap_complete.
+                return InsertPage.VmInsertPages(k, vma, vma.Start, rbPages, actor);
+            case PerfMode.MixedmapProt:
+            case PerfMode.MixedmapTyped:
+                // "So all you want is a vm_insert_pages() variant where we can pass in the vm_page_prot?"
+                return InsertPage.VmInsertPagesProt(k, vma, vma.Start, rbPages, PgProt.VmGetPageProt(vma.Flags & ~VmFlags.Shared), actor);
+        }
         // map_range(): for each page, remap_pfn_range(vma, va, page_to_pfn(page), PAGE_SIZE,
         // vm_get_page_prot(vm_flags & ~VM_SHARED)): the "private" protection is read-only, so the first write to
         // any page faults into perf_mmap_pfn_mkwrite. Sets VM_PFNMAP.

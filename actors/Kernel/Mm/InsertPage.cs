@@ -20,6 +20,7 @@ public static class InsertPage
     /// </summary>
     public static int ValidatePageBeforeInsert(Vma vma, Frame page)
     {
+        if (page.KernelMappedType) return -Errnos.EINVAL; // page_has_type(page): v7.0 refuses typed pages
         if (page.Kind == FrameKind.Zero)
             return (vma.Flags & VmFlags.MixedMap) != 0 && vma.Ops is { HasPfnMkwrite: true } ? 0 : -Errnos.EINVAL;
         if (!page.IsRefcounted || page.Refcount == 0 || page.Anon) return -Errnos.EINVAL;
@@ -99,7 +100,10 @@ public static class InsertPage
 
     /// <summary>
     /// vm_insert_pages_prot(): the variant Hildenbrand proposed in the seeds' thread ("a vm_insert_pages() variant
-    /// where we can pass in the vm_page_prot"); not in v7.0. Same as vm_insert_pages with the caller's protection.
+    /// where we can pass in the vm_page_prot"); not in v7.0. Same as vm_insert_pages with the caller's protection,
+    /// and, as he sketched its follow-up, pages with their own type (<see cref="Frame.KernelMappedType"/>) are
+    /// inserted without touching refcount or mapcount, as PTEs vm_normal_page() refuses (the model marks them
+    /// special, which is how vm_normal_page, zap and do_wp_page see them).
     /// </summary>
     public static int VmInsertPagesProt(KernelState k, Vma vma, int vpn, ReadOnlySpan<Frame> pages, PgProt prot, int actor = -1)
     {
@@ -107,7 +111,14 @@ public static class InsertPage
         if (SetMixedMap(k, vma, actor) is int err and < 0) return err;
         for (int i = 0; i < pages.Length; i++)
         {
-            int e = InsertOne(k, vma, vpn + i, pages[i], prot); // insert_page_in_batch_locked
+            var page = pages[i];
+            if (page.KernelMappedType)
+            {
+                if (!vma.Mm.GetPte(vpn + i).IsNone) return -EBUSY;
+                vma.Mm.SetPte(vpn + i, new Pte { Present = true, Pfn = page.Pfn, Write = prot.Write, Special = true, Young = true }, actor);
+                continue;
+            }
+            int e = InsertOne(k, vma, vpn + i, page, prot); // insert_page_in_batch_locked
             if (e != 0) return e;
         }
         return 0;
