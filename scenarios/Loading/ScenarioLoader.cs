@@ -9,7 +9,7 @@ namespace StressVm.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopKeys = ["description", "expect", "expect-also", "bugs", "kernel", "files", "vmas", "cpus", "background", "swarm", "max-steps", "mailbox-order", "outcomes", "forbid", "exists"];
+    private static readonly string[] TopKeys = ["description", "expect", "expect-also", "bugs", "kernel", "files", "processes", "vmas", "cpus", "background", "swarm", "max-steps", "mailbox-order", "outcomes", "forbid", "exists"];
 
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
@@ -65,8 +65,27 @@ public static class ScenarioLoader
             files.Add(fs);
         }
 
+        // processes = [ { name = p0, cpus = [cpu0, cpu1] }, ... ]: each its own mm; none declared = one process.
+        var processes = new List<ProcessSpec>();
+        var cpuProcess = new Dictionary<string, (int Index, SValue At)>(StringComparer.Ordinal);
+        foreach (var pv in Arr(root, "processes"))
+        {
+            var o = Obj(pv, "a process");
+            CheckKeys(o, ["name", "cpus"], "process");
+            string pname = ReqStr(o, "name");
+            if (processes.Any(x => x.Name == pname)) throw o.Error($"process '{pname}' is defined twice");
+            foreach (var cv in Arr(o, "cpus"))
+            {
+                string c = Scalar(cv, "a CPU name").Text;
+                if (cpuProcess.TryGetValue(c, out var was)) throw cv.Error($"CPU '{c}' already runs process '{processes[was.Index].Name}': a CPU runs one process");
+                cpuProcess[c] = (processes.Count, cv);
+            }
+            processes.Add(new ProcessSpec(pname));
+        }
+        if (processes.Count == 0) processes.Add(new ProcessSpec("mm"));
+
         var vmas = new List<VmaSpec>();
-        foreach (var v in Arr(root, "vmas")) vmas.Add(LoadVma(Obj(v, "a VMA"), files, vmas));
+        foreach (var v in Arr(root, "vmas")) vmas.Add(LoadVma(Obj(v, "a VMA"), files, vmas, processes));
         if (vmas.Count == 0) throw root.Error("a scenario needs at least one VMA under 'vmas'");
 
         var cpus = new List<CpuSpec>();
@@ -76,11 +95,32 @@ public static class ScenarioLoader
             CheckKeys(o, ["name", "program"], "cpu");
             string cname = Str(o, "name", $"cpu{cpus.Count}");
             if (cpus.Any(x => x.Name == cname)) throw o.Error($"CPU '{cname}' is defined twice");
+            int proc = 0;
+            if (root["processes"] is not null && !cpuProcess.TryGetValue(cname, out var pc))
+                throw o.Error($"CPU '{cname}' is in no process: with 'processes' declared, list every CPU under one process's 'cpus'");
+            else if (cpuProcess.TryGetValue(cname, out pc)) proc = pc.Index;
             var program = new List<CpuOp>();
-            foreach (var ins in Arr(o, "program")) program.Add(ParseOp(ins, vmas));
-            cpus.Add(new CpuSpec(cname, program));
+            var ins = Arr(o, "program").ToList();
+            for (int i = 0; i < ins.Count; i++)
+            {
+                var op = ParseOp(ins[i], vmas, proc, processes);
+                if (op.Kind == OpKind.Exit && i != ins.Count - 1) throw ins[i].Error("exit ends a thread: it must be the last instruction of its program");
+                program.Add(op);
+            }
+            cpus.Add(new CpuSpec(cname, program, proc));
         }
         if (cpus.Count == 0) throw root.Error("a scenario needs at least one CPU under 'cpus'");
+        foreach (var (c, (_, at)) in cpuProcess)
+            if (cpus.All(x => x.Name != c)) throw at.Error($"no CPU named '{c}' (declare it under 'cpus')");
+        for (int p = 0; p < processes.Count; p++)
+        {
+            var threads = cpus.Where(c => c.Process == p).ToList();
+            if (threads.Count == 0) throw root["processes"]!.Error($"process '{processes[p].Name}' has no CPU");
+            // exit_mmap runs when the last thread exits (mm_users drops to 0): all of a process's threads exit, or none.
+            int exiting = threads.Count(t => t.Program.Count > 0 && t.Program[^1].Kind == OpKind.Exit);
+            if (exiting != 0 && exiting != threads.Count)
+                throw root["cpus"]!.Error($"process '{processes[p].Name}': every thread must end with exit, or none (the mm is torn down when the last one exits)");
+        }
 
         var background = new List<BackgroundSpec>();
         foreach (var b in Arr(root, "background"))
@@ -117,6 +157,8 @@ public static class ScenarioLoader
                 throw o["operations"]!.Error($"swarm operation mmap could draw shared anonymous VMA '{shm.Name}': mmap of shmem at run time is not modelled");
             int opsPerCpu = Int(o, "ops-per-cpu", 4);
             if (opsPerCpu < 1) throw (o["ops-per-cpu"] ?? o).Error($"ops-per-cpu must be at least 1, found {opsPerCpu}");
+            for (int p = 0; p < processes.Count; p++)
+                if (vmas.All(x => x.Process != p)) throw o.Error($"swarm: process '{processes[p].Name}' has no VMA to draw operations on");
             swarm = new SwarmSpec(opsPerCpu, ops);
         }
 
@@ -144,6 +186,7 @@ public static class ScenarioLoader
             Files = files,
             Vmas = vmas,
             Cpus = cpus,
+            Processes = processes,
             Background = background,
             Swarm = swarm,
             MaxSteps = Int(root, "max-steps", 0),
@@ -169,9 +212,16 @@ public static class ScenarioLoader
         }
     }
 
-    private static VmaSpec LoadVma(SObject o, List<FileSpec> files, List<VmaSpec> vmas)
+    private static VmaSpec LoadVma(SObject o, List<FileSpec> files, List<VmaSpec> vmas, List<ProcessSpec> processes)
     {
-        CheckKeys(o, ["name", "start", "pages", "prot", "shared", "file", "pgoff", "driver", "mapped"], "VMA");
+        CheckKeys(o, ["name", "start", "pages", "prot", "shared", "file", "pgoff", "driver", "mapped", "process"], "VMA");
+        int process = 0;
+        if (o["process"] is { } pv)
+        {
+            string pn = Scalar(pv, "a process name").Text;
+            process = processes.FindIndex(x => x.Name == pn);
+            if (process < 0) throw pv.Error($"no process named '{pn}'; known: {string.Join(", ", processes.Select(x => x.Name))}");
+        }
         string name = ReqStr(o, "name");
         if (vmas.Any(x => x.Name == name)) throw o.Error($"VMA '{name}' is defined twice");
         int start = Int(o, "start", -1);
@@ -217,9 +267,9 @@ public static class ScenarioLoader
         // Only VMAs mapped before the run must not overlap: an mmap is MAP_FIXED and replaces what it overlaps.
         if (!byMmap)
             foreach (var other in vmas)
-                if (!other.ByMmap && start < other.Start + other.Pages && other.Start < start + pages)
+                if (!other.ByMmap && other.Process == process && start < other.Start + other.Pages && other.Start < start + pages)
                     throw o["start"]!.Error($"VMA '{name}' overlaps VMA '{other.Name}' (only a VMA with mapped = by-mmap may overlap another)");
-        return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver, byMmap);
+        return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver, byMmap, process);
     }
 
     /// <summary>perf_mmap() (v7.0-rc6 kernel/events/core.c): the checks that make an mmap of the buffer -EINVAL.</summary>
@@ -233,7 +283,7 @@ public static class ScenarioLoader
                                               "perf_mmap fails it with -EINVAL (data_page_nr(rb) != nr_pages)");
     }
 
-    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write", "mmap"];
+    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write", "mmap", "exit"];
 
     private static OpKind? OpKindOf(string s) => s switch
     {
@@ -247,14 +297,16 @@ public static class ScenarioLoader
         "fsync" => OpKind.Fsync,
         "write" => OpKind.Write,
         "mmap" => OpKind.Mmap,
+        "exit" => OpKind.Exit,
         _ => null,
     };
 
     /// <summary>"store buf+1", "load anon", "munmap anon", "madvise-dontneed buf+0:1", "mprotect-ro buf".</summary>
-    private static CpuOp ParseOp(SValue v, List<VmaSpec> vmas)
+    private static CpuOp ParseOp(SValue v, List<VmaSpec> vmas, int process, List<ProcessSpec> processes)
     {
         var s = Scalar(v, "an instruction");
         var parts = s.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is ["exit"]) return CpuOp.Exit; // exit(2) of this thread (exit_mmap when the process's last thread exits)
         if (parts.Length != 2) throw v.Error($"expected '<operation> <vma>[+page][:pages]', found '{s.Text}'");
         var kind = OpKindOf(parts[0]) ?? throw v.Error($"unknown operation '{parts[0]}'; known: {string.Join(", ", OpNames)}");
         string target = parts[1];
@@ -274,6 +326,9 @@ public static class ScenarioLoader
             target = target[..plus];
         }
         var vma = vmas.FirstOrDefault(x => x.Name == target) ?? throw v.Error($"no VMA named '{target}'");
+        if (kind == OpKind.Exit) throw v.Error("exit takes no VMA: write \"exit\"");
+        if (vma.Process != process)
+            throw v.Error($"VMA '{vma.Name}' belongs to process '{processes[vma.Process].Name}', not to '{processes[process].Name}', which this CPU runs");
         if (kind == OpKind.Mmap)
         {
             // mmap(start, pages, prot, flags | MAP_FIXED, fd, pgoff) of the VMA as declared.

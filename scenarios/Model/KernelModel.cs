@@ -22,10 +22,16 @@ public sealed class KernelModel : IShrinkableModel
         K = new KernelState(knobs);
         System = new ActorSystem(spec.MaxSteps > 0 ? spec.MaxSteps : maxSteps, recordTrace);
 
-        int maxVpn = 1;
-        foreach (var v in spec.Vmas) maxVpn = Math.Max(maxVpn, v.Start + v.Pages);
-        Mm = new MmStruct(K, "mm", (maxVpn + PageTable.PtrsPerPte - 1) / PageTable.PtrsPerPte);
-        K.Mms.Add(Mm);
+        // One mm per process (one implicit process "mm" when the scenario declares none).
+        _mms = new MmStruct[spec.Processes.Count];
+        for (int p = 0; p < _mms.Length; p++)
+        {
+            int maxVpn = 1;
+            foreach (var v in spec.Vmas)
+                if (v.Process == p) maxVpn = Math.Max(maxVpn, v.Start + v.Pages);
+            K.Mms.Add(_mms[p] = new MmStruct(K, spec.Processes[p].Name, (maxVpn + PageTable.PtrsPerPte - 1) / PageTable.PtrsPerPte));
+        }
+        Mm = _mms[0];
         foreach (var f in spec.Files) K.Files.Add(new AddressSpace(f.Name, f.Pages));
         // A shared anonymous VMA is shmem (shmem_zero_setup): its own unlinked file, driver ShmemOps.
         _shmem = new AddressSpace?[spec.Vmas.Count];
@@ -36,9 +42,10 @@ public sealed class KernelModel : IShrinkableModel
         _cpus = new CpuActor[spec.Cpus.Count];
         for (int i = 0; i < _cpus.Length; i++)
         {
-            var cpu = new CpuActor(K, Mm, spec.Cpus[i].Name);
+            var mm = _mms[spec.Cpus[i].Process];
+            var cpu = new CpuActor(K, mm, spec.Cpus[i].Name);
             System.ActorOf(Props.Create(() => cpu), cpu.Name);
-            Mm.Cpus.Add(cpu);
+            mm.Cpus.Add(cpu); // mm_cpumask: TLB shootdowns of this mm go to its CPUs
             _cpus[i] = cpu;
         }
         _background = new WritebackActor[spec.Background.Count];
@@ -68,8 +75,11 @@ public sealed class KernelModel : IShrinkableModel
         System.ActorOf(Props.Create(() => sched), "sched");
         K.Sched = sched;
 
-        _mmapLocks.Own(Mm.MmapLock);
-        foreach (var t in Mm.Tables) _ptls.Own(t.Ptl);
+        foreach (var mm in _mms)
+        {
+            _mmapLocks.Own(mm.MmapLock);
+            foreach (var t in mm.Tables) _ptls.Own(t.Ptl);
+        }
         foreach (var f in K.Files) _immap.Own(f.IMmapRwsem);
 
         _vmas = new Vma[spec.Vmas.Count];
@@ -102,7 +112,7 @@ public sealed class KernelModel : IShrinkableModel
                 }
                 _ops[i] = ops;
             }
-            _vmas[i] = new Vma { Name = s.Name, Mm = Mm };
+            _vmas[i] = new Vma { Name = s.Name, Mm = _mms[s.Process] };
             // What "mmap <vma>" maps (CpuOp.Target = i): the same file, driver instance and flags.
             K.MmapRequests.Add(new MmapRequest
             {
@@ -130,7 +140,10 @@ public sealed class KernelModel : IShrinkableModel
     public ScenarioSpec Spec { get; }
     public KernelKnobs Knobs { get; }
     public KernelState K { get; }
+    /// <summary>The first process's mm (the only one unless the scenario declares processes).</summary>
     public MmStruct Mm { get; }
+    public IReadOnlyList<MmStruct> Mms => _mms;
+    private readonly MmStruct[] _mms;
     public ActorSystem System { get; }
     public IReadOnlyList<CpuActor> Cpus => _cpus;
     public IReadOnlyList<WritebackActor> Background => _background;
@@ -164,7 +177,7 @@ public sealed class KernelModel : IShrinkableModel
             // "Mapped before the run": __mmap_region's steps with nothing else running (see MmapRegion).
             v.PageProt = PgProt.VmGetPageProt(v.Flags); // __mmap_new_vma: vma->vm_page_prot = map->page_prot
             v.Ops?.Mmap(K, v, -1);                     // __mmap_new_file_vma -> mmap_file -> f_op->mmap
-            Mm.InsertVma(v);                           // vma_iter_store_new
+            v.Mm.InsertVma(v);                         // vma_iter_store_new
             v.Mapping?.IMmap.Add(v);                   // vma_link_file
             PgProt.VmaSetPageProt(v);                  // __mmap_complete -> vma_set_page_prot
         }

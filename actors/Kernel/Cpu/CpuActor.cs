@@ -116,6 +116,9 @@ public sealed class CpuActor : KernelActor
             case OpKind.Msync:
                 outcome = Ret(await MsyncSyscall.Msync(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false));
                 break;
+            case OpKind.Exit:
+                outcome = Ret(await ExitMmap.Exit(this, Mm).ConfigureAwait(false));
+                break;
             case OpKind.Mmap:
                 outcome = Ret(await MmapSyscall.Mmap(this, Mm, K.MmapRequests[op.Target]).ConfigureAwait(false));
                 break;

@@ -1,7 +1,7 @@
 namespace StressVm.Kernel;
 
 /// <summary>One instruction of a CPU's program.</summary>
-public enum OpKind : byte { Load, Store, Munmap, MadviseDontneed, MprotectRead, MprotectWrite, Msync, Fsync, Write, Mmap }
+public enum OpKind : byte { Load, Store, Munmap, MadviseDontneed, MprotectRead, MprotectWrite, Msync, Fsync, Write, Mmap, Exit }
 
 /// <summary>
 /// An instruction: a user access to one page, or a syscall over [Vpn, Vpn + Pages). An mmap names what it maps:
@@ -10,6 +10,7 @@ public enum OpKind : byte { Load, Store, Munmap, MadviseDontneed, MprotectRead, 
 public readonly record struct CpuOp(OpKind Kind, int Vpn, int Pages = 1, int Target = -1)
 {
     public static CpuOp Mmap(int vpn, int pages, int target) => new(OpKind.Mmap, vpn, pages, target);
+    public static readonly CpuOp Exit = new(OpKind.Exit, 0, 0);
     public static CpuOp Load(int vpn) => new(OpKind.Load, vpn);
     public static CpuOp Store(int vpn) => new(OpKind.Store, vpn);
     public static CpuOp Munmap(int vpn, int pages) => new(OpKind.Munmap, vpn, pages);
@@ -27,6 +28,7 @@ public readonly record struct CpuOp(OpKind Kind, int Vpn, int Pages = 1, int Tar
         OpKind.Fsync => $"fsync(file of {Vpn:x})",
         OpKind.Write => $"write(2) file of {Vpn:x}+{Pages}",
         OpKind.Mmap => $"mmap(MAP_FIXED) {Vpn:x}+{Pages}",
+        OpKind.Exit => "exit",
         _ => $"mprotect(RW) {Vpn:x}+{Pages}",
     };
 }

@@ -143,8 +143,8 @@ public sealed class PerfRingBuffer : DriverDevice
     public override (string Invariant, string Detail)? AtEnd(KernelState k)
     {
         int live = 0;
-        if (Mm is not null)
-            foreach (var v in Mm.Vmas)
+        foreach (var mm in k.Mms) // every process that maps the buffer
+            foreach (var v in mm.Vmas)
                 if (v.Ops == Ops) live++;
         if (RbMmapCount != live || EventMmapCount != live)
             return (Invariants.Refcount,

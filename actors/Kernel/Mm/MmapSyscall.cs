@@ -61,6 +61,7 @@ public static class MmapSyscall
         vma.LockSeq = mm.MmLockSeq;          // vma_start_write(vma): "modified after insertion into VMA tree"
         foreach (var v in old) mm.Vmas.Remove(v);
         mm.InsertVma(vma);                   // vma_iter_store_new: the new VMA replaces the old range
+        k.Emit(new KernelEvent(EventKind.Mmapped, cur.ActorId, null, start, mm, Code: end - start));
         if (vma.Mapping is { } mapping)      // vma_link_file(): the VMA joins i_mmap, rmap walks now find it
         {
             await cur.Lock(mapping.IMmapRwsem, LockMode.Write);
@@ -72,9 +73,10 @@ public static class MmapSyscall
         // ... and vma_set_page_prot(): vma_wants_writenotify() drops write from vm_page_prot now.
         PgProt.VmaSetPageProt(vma);
         cur.Event("mmap", $"{vma} vm_page_prot {vma.PageProt}");
-        int ret = await Unlock(cur, mm, 0, null).ConfigureAwait(false);
+        // What the unmap inside mmap promises holds now, before mmap_write_unlock: once the lock is dropped
+        // another thread's munmap may take the new VMA out of the tree before it zaps it.
         if (old.Count > 0) k.Emit(new KernelEvent(EventKind.ZapDone, cur.ActorId, null, start, zap, Flag: true));
-        return ret;
+        return await Unlock(cur, mm, 0, null).ConfigureAwait(false);
     }
 
     /// <summary>mmap_write_unlock(): vma_end_write_all (every VMA write lock of this hold ends), up_write.</summary>
