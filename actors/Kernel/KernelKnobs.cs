@@ -63,6 +63,9 @@ public sealed record KernelKnobs
     /// <summary>B19: dax_writeback_one() write-protects only VMAs that map the entry's first index.</summary>
     public bool DaxWrprotectFirstIndexOnly { get; init; }
 
+    /// <summary>B18: dup_mmap() does not vma_start_write() the parent's VMAs (before fb49c455323f).</summary>
+    public bool ForkNoVmaWriteLock { get; init; }
+
     // --- settings (not bugs): each value is a real kernel ---
 
     /// <summary>stressvm.kernel.perf.mode.</summary>
@@ -131,6 +134,8 @@ public sealed record KernelKnobs
             k => k.DaxInsertStrictPfn, (k, v) => k with { DaxInsertStrictPfn = v }),
         KernelKnob.Bug("dax-wrprotect-first-index-only", "B19: dax_writeback_one() write-protects only VMAs mapping the first index (06083a0921fd)",
             k => k.DaxWrprotectFirstIndexOnly, (k, v) => k with { DaxWrprotectFirstIndexOnly = v }),
+        KernelKnob.Bug("fork-no-vma-write-lock", "B18: dup_mmap() does not write-lock the parent's VMAs, so a fault under the VMA lock runs on a VMA being copied (fb49c455323f)",
+            k => k.ForkNoVmaWriteLock, (k, v) => k with { ForkNoVmaWriteLock = v }),
 
         KernelKnob.Choice("perf.mode", "perf ring-buffer mmap: pfnmap (v6.14+), legacy (<= v6.13), or the list's alternatives mixedmap, mixedmap-prot, mixedmap-typed",
             [(PerfMode.Pfnmap, "pfnmap"), (PerfMode.Legacy, "legacy"), (PerfMode.Mixedmap, "mixedmap"), (PerfMode.MixedmapProt, "mixedmap-prot"), (PerfMode.MixedmapTyped, "mixedmap-typed")],

@@ -71,16 +71,23 @@ public static class ScenarioLoader
         foreach (var pv in Arr(root, "processes"))
         {
             var o = Obj(pv, "a process");
-            CheckKeys(o, ["name", "cpus"], "process");
+            CheckKeys(o, ["name", "cpus", "parent"], "process");
             string pname = ReqStr(o, "name");
             if (processes.Any(x => x.Name == pname)) throw o.Error($"process '{pname}' is defined twice");
+            int parent = -1;
+            if (o["parent"] is { } parv)
+            {
+                string parName = Scalar(parv, "a process name").Text;
+                parent = processes.FindIndex(x => x.Name == parName);
+                if (parent < 0) throw parv.Error($"no process named '{parName}' before '{pname}' (a parent is declared before its child)");
+            }
             foreach (var cv in Arr(o, "cpus"))
             {
                 string c = Scalar(cv, "a CPU name").Text;
                 if (cpuProcess.TryGetValue(c, out var was)) throw cv.Error($"CPU '{c}' already runs process '{processes[was.Index].Name}': a CPU runs one process");
                 cpuProcess[c] = (processes.Count, cv);
             }
-            processes.Add(new ProcessSpec(pname));
+            processes.Add(new ProcessSpec(pname, parent));
         }
         if (processes.Count == 0) processes.Add(new ProcessSpec("mm"));
 
@@ -114,6 +121,11 @@ public static class ScenarioLoader
             if (cpus.All(x => x.Name != c)) throw at.Error($"no CPU named '{c}' (declare it under 'cpus')");
         for (int p = 0; p < processes.Count; p++)
         {
+            if (processes[p].Parent >= 0)
+            {
+                int forks = cpus.Sum(c => c.Program.Count(op => op.Kind == OpKind.Fork && op.Target == p));
+                if (forks != 1) throw root["processes"]!.Error($"process '{processes[p].Name}' has a parent: exactly one 'fork {processes[p].Name}' instruction creates it, found {forks}");
+            }
             var threads = cpus.Where(c => c.Process == p).ToList();
             if (threads.Count == 0) throw root["processes"]!.Error($"process '{processes[p].Name}' has no CPU");
             // exit_mmap runs when the last thread exits (mm_users drops to 0): all of a process's threads exit, or none.
@@ -153,12 +165,14 @@ public static class ScenarioLoader
                 ops.Add(OpKindOf(s) ?? throw op.Error($"unknown operation '{s}'; known: {string.Join(", ", OpNames)}"));
             }
             if (ops.Count == 0) throw o.Error("swarm needs at least one operation");
+            if (ops.Contains(OpKind.Fork)) throw o["operations"]!.Error("fork is no swarm operation (a forked process is declared with its parent)");
             if (ops.Contains(OpKind.Mmap) && vmas.FirstOrDefault(x => x.IsSharedAnon) is { } shm)
                 throw o["operations"]!.Error($"swarm operation mmap could draw shared anonymous VMA '{shm.Name}': mmap of shmem at run time is not modelled");
             int opsPerCpu = Int(o, "ops-per-cpu", 4);
             if (opsPerCpu < 1) throw (o["ops-per-cpu"] ?? o).Error($"ops-per-cpu must be at least 1, found {opsPerCpu}");
             for (int p = 0; p < processes.Count; p++)
-                if (vmas.All(x => x.Process != p)) throw o.Error($"swarm: process '{processes[p].Name}' has no VMA to draw operations on");
+                if (processes[p].Parent >= 0) throw o.Error($"swarm: process '{processes[p].Name}' is forked, which swarm programs cannot do");
+                else if (vmas.All(x => x.Process != p)) throw o.Error($"swarm: process '{processes[p].Name}' has no VMA to draw operations on");
             swarm = new SwarmSpec(opsPerCpu, ops);
         }
 
@@ -221,6 +235,7 @@ public static class ScenarioLoader
             string pn = Scalar(pv, "a process name").Text;
             process = processes.FindIndex(x => x.Name == pn);
             if (process < 0) throw pv.Error($"no process named '{pn}'; known: {string.Join(", ", processes.Select(x => x.Name))}");
+            if (processes[process].Parent >= 0) throw pv.Error($"process '{pn}' is created by fork: its VMAs are copies of its parent's, declare none");
         }
         string name = ReqStr(o, "name");
         if (vmas.Any(x => x.Name == name)) throw o.Error($"VMA '{name}' is defined twice");
@@ -283,7 +298,7 @@ public static class ScenarioLoader
                                               "perf_mmap fails it with -EINVAL (data_page_nr(rb) != nr_pages)");
     }
 
-    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write", "mmap", "exit"];
+    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write", "mmap", "exit", "fork"];
 
     private static OpKind? OpKindOf(string s) => s switch
     {
@@ -298,6 +313,7 @@ public static class ScenarioLoader
         "write" => OpKind.Write,
         "mmap" => OpKind.Mmap,
         "exit" => OpKind.Exit,
+        "fork" => OpKind.Fork,
         _ => null,
     };
 
@@ -307,6 +323,14 @@ public static class ScenarioLoader
         var s = Scalar(v, "an instruction");
         var parts = s.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts is ["exit"]) return CpuOp.Exit; // exit(2) of this thread (exit_mmap when the process's last thread exits)
+        if (parts is ["fork", var childName])
+        {
+            int child = processes.FindIndex(x => x.Name == childName);
+            if (child < 0) throw v.Error($"fork names the child process: no process named '{childName}'");
+            if (processes[child].Parent != process)
+                throw v.Error($"process '{childName}' is not a child of '{processes[process].Name}' (give it parent = {processes[process].Name})");
+            return CpuOp.Fork(child);
+        }
         if (parts.Length != 2) throw v.Error($"expected '<operation> <vma>[+page][:pages]', found '{s.Text}'");
         var kind = OpKindOf(parts[0]) ?? throw v.Error($"unknown operation '{parts[0]}'; known: {string.Join(", ", OpNames)}");
         string target = parts[1];
@@ -327,7 +351,9 @@ public static class ScenarioLoader
         }
         var vma = vmas.FirstOrDefault(x => x.Name == target) ?? throw v.Error($"no VMA named '{target}'");
         if (kind == OpKind.Exit) throw v.Error("exit takes no VMA: write \"exit\"");
-        if (vma.Process != process)
+        int owner = process; // a forked process's threads use the copies of its ancestor's VMAs
+        while (processes[owner].Parent >= 0) owner = processes[owner].Parent;
+        if (vma.Process != owner)
             throw v.Error($"VMA '{vma.Name}' belongs to process '{processes[vma.Process].Name}', not to '{processes[process].Name}', which this CPU runs");
         if (kind == OpKind.Mmap)
         {

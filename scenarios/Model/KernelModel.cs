@@ -27,8 +27,10 @@ public sealed class KernelModel : IShrinkableModel
         for (int p = 0; p < _mms.Length; p++)
         {
             int maxVpn = 1;
+            int owner = p; // a forked process maps what its ancestor declared
+            while (spec.Processes[owner].Parent >= 0) owner = spec.Processes[owner].Parent;
             foreach (var v in spec.Vmas)
-                if (v.Process == p) maxVpn = Math.Max(maxVpn, v.Start + v.Pages);
+                if (v.Process == owner) maxVpn = Math.Max(maxVpn, v.Start + v.Pages);
             K.Mms.Add(_mms[p] = new MmStruct(K, spec.Processes[p].Name, (maxVpn + PageTable.PtrsPerPte - 1) / PageTable.PtrsPerPte));
         }
         Mm = _mms[0];
@@ -218,7 +220,8 @@ public sealed class KernelModel : IShrinkableModel
 
     private void StartActors(ActorSystem _)
     {
-        foreach (var c in _cpus) c.Start();
+        for (int i = 0; i < _cpus.Length; i++)
+            if (Spec.Processes[Spec.Cpus[i].Process].Parent < 0) _cpus[i].Start(); // a child's threads start at fork
         foreach (var b in _background) b.Start();
         foreach (var (d, _) in _devices) d.Start();
     }

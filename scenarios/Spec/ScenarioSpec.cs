@@ -18,8 +18,12 @@ public sealed record VmaSpec(string Name, int Start, int Pages, VmFlags Flags, s
 /// <summary>A CPU (one thread of process <paramref name="Process"/>, an index into ScenarioSpec.Processes) and its program.</summary>
 public sealed record CpuSpec(string Name, IReadOnlyList<CpuOp> Program, int Process = 0);
 
-/// <summary>A process: its own mm (VMA tree, page tables, mmap_lock, mm_cpumask); its CPUs are its threads.</summary>
-public sealed record ProcessSpec(string Name);
+/// <summary>
+/// A process: its own mm (VMA tree, page tables, mmap_lock, mm_cpumask); its CPUs are its threads. With a
+/// <paramref name="Parent"/> (an index into ScenarioSpec.Processes) it is created by a <c>fork</c> instruction of
+/// a parent's thread: it starts with a copy of the parent's VMAs, and its threads run once the fork returned.
+/// </summary>
+public sealed record ProcessSpec(string Name, int Parent = -1);
 
 /// <summary>A background kernel actor: today the generic writeback of one file.</summary>
 public sealed record BackgroundSpec(string Kind, string Name, string File, int Passes = 1, WalkKind Walk = WalkKind.FolioMkclean);

@@ -104,4 +104,59 @@ public class ProcessTests
         Assert.Equal(1, s.Vmas[1].Process);
         Assert.Equal(s.Vmas[0].Start, s.Vmas[1].Start);
     }
+
+    private const string Forking =
+        "files = [ { name = f0, pages = 2 }, { name = p0, pages = 3 } ]\n" +
+        "processes = [ { name = parent, cpus = [cpu0] }, { name = child, cpus = [cpu1], parent = parent } ]\n" +
+        "vmas = [ { name = anon, start = 0x10, pages = 2 }\n" +
+        "         { name = buf, start = 0x20, pages = 2, shared = true, file = f0 }\n" +
+        "         { name = rb, start = 0x40, pages = 3, shared = true, file = p0, driver = perf } ]\n";
+
+    [Fact]
+    public void ForkCopiesAnonymousPtesWriteProtectedAndSkipsWhatFaultsRefill()
+    {
+        var m = Run(Forking + "cpus = [ { name = cpu0, program = [\"store anon\", \"store buf\", \"fork child\"] }, { name = cpu1, program = [] } ]\n");
+        var (parent, child) = (m.Mms[0], m.Mms[1]);
+        Assert.Equal(["anon", "buf"], child.Vmas.Select(v => v.Name));           // perf's VM_DONTCOPY VMA stays behind
+        var page = m.K.FrameAt(parent.GetPte(0x10).Pfn);
+        Assert.False(parent.GetPte(0x10).Write);                                  // wrprotect_ptes: COW on both sides
+        Assert.False(child.GetPte(0x10).Write);
+        Assert.Equal(page.Pfn, child.GetPte(0x10).Pfn);
+        Assert.Equal((2, 2), (page.Refcount, page.Mapcount));
+        Assert.True(child.FindVma(0x10)!.AnonVma);                                // anon_vma_fork
+        Assert.True(child.GetPte(0x20).IsNone);                                   // vma_needs_copy: a shared file refaults
+        Assert.Equal(2, m.File("f0").IMmap.Count);                                // the copy joins i_mmap
+    }
+
+    [Fact]
+    public void TheChildsThreadsRunAfterForkAndCowKeepsTheProcessesApart()
+    {
+        var m = Run(Forking + "cpus = [ { name = cpu0, program = [\"store anon\", \"fork child\", \"store anon\", \"load anon\"] }, { name = cpu1, program = [\"load anon\", \"store anon\", \"load anon\"] } ]\n");
+        var c1 = m.Cpus[1].Outcomes;
+        Assert.Equal("cpu0.0", c1[0].Value);   // the child sees the pre-fork store
+        Assert.Equal("cpu1.1", c1[2].Value);   // and then its own, not the parent's post-fork one
+        Assert.Equal("cpu0.2", m.Cpus[0].Outcomes[3].Value);
+    }
+
+    [Fact]
+    public void B18ForkWithoutVmaWriteLockBreaksTheChildsRmapAndTheFixIsClean()
+    {
+        var (n, first) = StressVm.Tests.Drivers.DriverScenarios.FirstViolation("fork-vs-vma-locked-fault", StressVm.Tests.Drivers.DriverScenarios.Settings("pct"), 2000, Invariants.Refcount);
+        Assert.True(n <= 2000, "fork-no-vma-write-lock: no refcount finding in 2,000 PCT schedules");
+        Assert.Contains("no anon_vma", first!.Violation!.Detail);
+        var off = StressVm.Tests.Drivers.DriverScenarios.Settings("pct", knobs: new Dictionary<string, bool> { ["fork-no-vma-write-lock"] = false });
+        var (findings, _, bad) = StressVm.Tests.Drivers.DriverScenarios.Explore("fork-vs-vma-locked-fault", off, 2000);
+        Assert.True(findings.Count == 0, $"{bad}");
+    }
+
+    [Theory]
+    [InlineData("processes = [ { name = a, cpus = [cpu0] }, { name = b, cpus = [cpu1], parent = a } ]\nvmas = [ { name = v, start = 1 } ]\ncpus = [ { name = cpu0 }, { name = cpu1 } ]", "exactly one 'fork b'")]
+    [InlineData("processes = [ { name = a, cpus = [cpu0] }, { name = b, cpus = [cpu1], parent = a } ]\nvmas = [ { name = v, start = 1, process = b } ]", "created by fork")]
+    [InlineData("processes = [ { name = a, cpus = [cpu0] }, { name = b, cpus = [cpu1] } ]\nvmas = [ { name = v, start = 1 } ]\ncpus = [ { name = cpu0, program = [\"fork b\"] }, { name = cpu1 } ]", "not a child of 'a'")]
+    [InlineData("processes = [ { name = b, cpus = [cpu1], parent = a } ]", "a parent is declared before its child")]
+    public void TheLoaderRejectsWhatForkCannotModel(string text, string message)
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(text, "bad.conf"));
+        Assert.Contains(message, e.Message);
+    }
 }

@@ -34,6 +34,7 @@ public sealed class PerfMmapOps : VmOperations
         var mode = k.Knobs.PerfMode;
         _legacy = mode == PerfMode.Legacy;
         _rb.MmapRb(k, vma);
+        vma.Flags |= VmFlags.DontCopy; // vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP)
         if (_legacy) return 0; // pages arrive through perf_mmap_fault
         var rbPages = _rb.Pages[vma.Pgoff..(vma.Pgoff + vma.Pages)];
         switch (mode)

@@ -26,6 +26,8 @@ public sealed class Vma
     internal ActorRef WriterWaiting;
     internal int WriterWaitingId = -1;
 
+    /// <summary>vma->anon_vma != NULL: set by the first anonymous write fault (vmf_anon_prepare / anon_vma_prepare).</summary>
+    public bool AnonVma;
     /// <summary>vm_area_free() ran (end of munmap).</summary>
     public bool Freed;
     /// <summary>An mprotect() that removed VM_WRITE has returned: a store through this VMA is now a bug.</summary>
@@ -54,6 +56,7 @@ public sealed class Vma
         WriterWaitingId = -1;
         Freed = false;
         ReadOnlyCommitted = false;
+        AnonVma = false;
     }
 
     public override string ToString() => $"{Name}[{Start:x}-{End:x})";
