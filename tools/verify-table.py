@@ -57,7 +57,7 @@ def main():
         row = f"| {name} | {d['expect']} | {d['classes']:,} | {d['schedules']:,} | {d['seconds']:.1f} | {exhaustive(d)} | {found(d)} | {d['exitCode']} |"
         if a.baseline:
             b = verify(a.baseline, name, dpor_args)
-            row += f" {b['classes']:,} | {b['seconds']:.1f} | {exhaustive(b)} | {found(b)} |"
+            row += " n/a | | | |" if b is None else f" {b['classes']:,} | {b['seconds']:.1f} | {exhaustive(b)} | {found(b)} |"  # n/a: not in that build
         n = verify(a.stressvm, name, ["--naive", "--max-seconds", a.naive_seconds])
         row += f" {n['schedules']:,} | {n['seconds']:.1f} | {exhaustive(n)} | {found(n)} |"
         print(row, flush=True)
