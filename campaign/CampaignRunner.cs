@@ -97,7 +97,7 @@ public sealed class CampaignRunner
                 catch (Akka.Actor.AskTimeoutException) { _warn($"trace export still busy after {ExportDrainTimeout.TotalSeconds:0} s: the rest is not exported"); }
             }
             if (Display is { } last) last.View.Show(coordinator.Ask<SoakProgress>(GetProgress.Instance, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult());
-            if (Listen is not null) Cluster.CoordinatorNode.LetWorkersGo(system);
+            if (Listen is not null) Cluster.CoordinatorNode.LetWorkersGo(system, TimeSpan.FromSeconds(10));
             return summary;
         }
         finally

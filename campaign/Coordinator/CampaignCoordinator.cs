@@ -234,7 +234,8 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
     private void OnLost(IActorRef worker)
     {
         _watched.Remove(worker);
-        _nodes.Remove(worker);
+        // A node leaving after the session's end is no loss; one lost before it gives its chunks back (below).
+        if (_nodes.Remove(worker) && !_over) _warn($"lost worker node {worker.Path.Address}");
         if (_inFlight.Remove(worker, out var held))
         {
             _warn($"lost worker {worker.Path}; its {(held is ChunkGrant ? "chunk goes" : "minimization goes")} back to the queue");

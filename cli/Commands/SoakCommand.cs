@@ -23,7 +23,8 @@ public static class SoakCommand
         var scenarios = new Option<string>("--scenarios") { Description = "Scenarios to run, comma-separated, or 'all'.", DefaultValueFactory = _ => "all" };
         var duration = new Option<string?>("--duration") { Description = "Wall-clock limit, e.g. 8h, 90m, 1h30m, at least 1s (default: stressvm.soak.duration)." }.DurationAtLeast(TimeSpan.FromSeconds(1));
         var maxSchedules = new Option<long?>("--max-schedules") { Description = "Stop after this many schedules, >= 1 (whichever limit comes first)." }.AtLeast(1);
-        var workers = new Option<int?>("--workers") { Description = "Worker threads, >= 1 (default: stressvm.soak.workers; 0 there = one per core)." }.AtLeast(1);
+        var workers = new Option<int?>("--workers") { Description = "Worker threads, >= 1 (default: stressvm.soak.workers; 0 there = one per core); " +
+            "with --listen 0 is allowed: the coordinator node then only coordinates, worker nodes run the chunks." }.AtLeast(0);
         var state = new Option<string?>("--state") { Description = "State directory: journal, minimized schedules; run again to resume (default: stressvm.soak.state-directory)." };
         var shard = new Option<string?>("--shard") { Description = "Shard I/N of the seed space (or /N with JOB_COMPLETION_INDEX); STRESSVM_SHARDS gives N." };
         var chunk = new Option<int?>("--chunk-size") { Description = "Seeds per chunk, >= 1 (fixed per state directory; default 4096)." }.AtLeast(1);
@@ -45,6 +46,13 @@ public static class SoakCommand
         {
             scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, interval, plain, listen,
         };
+        // 0 workers: a coordinator node that leaves every chunk to the worker nodes; alone it would run nothing.
+        cmd.Validators.Add(r =>
+        {
+            // The option's token, not GetValue: that throws on the option's own range error (-1), reported already.
+            if (r.GetResult(workers) is { Tokens: [var t] } && int.TryParse(t.Value, out int n) && n == 0 && r.GetResult(listen) is null)
+                r.AddError("--workers: expected an integer >= 1, got '0' (0 only with --listen, where worker nodes run the chunks)");
+        });
         ConfigOptions.AddTo(cmd);
         var tel = new TelemetryCliOptions();
         cmd.Options.Add(tel.OtlpEndpoint);
