@@ -14,6 +14,7 @@ namespace StressVm.Scenarios.Soak;
 [JsonDerivedType(typeof(ScheduleMinimized), "minimized")]
 [JsonDerivedType(typeof(InternalErrorFound), "internal-error")]
 [JsonDerivedType(typeof(SessionEnded), "session-end")]
+[JsonDerivedType(typeof(SoakSettingsRecorded), "settings")]
 public abstract record SoakRecord;
 
 /// <summary>First record of a state directory: the seed space every later session must share.</summary>

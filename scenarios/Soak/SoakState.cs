@@ -17,6 +17,9 @@ public sealed class SoakState
 
     public string Directory { get; }
     public SoakStarted? Header { get; private set; }
+
+    /// <summary>The knobs and settings the soak was started with; null in journals of older versions until a resume records them.</summary>
+    public SoakSettingsRecorded? RecordedSettings { get; private set; }
     public long Schedules { get; private set; }
     public long Steps { get; private set; }
     public long InternalErrors { get; private set; }
@@ -85,6 +88,9 @@ public sealed class SoakState
             {
                 case SoakStarted s:
                     Header ??= s;
+                    break;
+                case SoakSettingsRecorded r:
+                    RecordedSettings ??= r;
                     break;
                 case SessionStarted:
                     Sessions++;
