@@ -53,9 +53,9 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
         ulong first = space.FirstSeed(chunk);
         _tally.Clear();
         // A tracker per chunk: its class set stays as small as the chunk (the coordinator's counter is the bounded one).
-        var coverage = new CoverageTracker();
+        var coverage = options.Coverage ? new CoverageTracker() : null;
         var classes = new HashSet<ulong>();
-        slot.Model.System.Observer = coverage.Log;
+        slot.Model.System.Observer = coverage?.Log;
         bool complete = seeds == options.ChunkSize;
         for (int i = 0; i < seeds; i++)
         {
@@ -81,8 +81,11 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
                 // model may be left half set up, so the worker is restarted with fresh models and the seed tried once more.
                 throw new SeedCrashException(scenario, chunk, seed, slot.SpecTexts[p], source.Recipe(scenario, seed, slot.Specs[p]).ToText(), e);
             }
-            coverage.AfterRun();
-            classes.Add(coverage.LastClass);
+            if (coverage is not null)
+            {
+                coverage.AfterRun();
+                classes.Add(coverage.LastClass);
+            }
             _tally.Steps += r.Steps;
             Volatile.Write(ref _steps, _steps + r.Steps);
             if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged)
@@ -105,7 +108,7 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
         if (!complete) return new ChunkRun(null, _tally.Schedules, _tally.Steps);
         var record = new ChunkCompleted(scenario, chunk, options.Shard.GlobalChunk(chunk), first,
             _tally.Schedules, _tally.Steps, _tally.InternalErrors, _tally.Failures());
-        return new ChunkRun(record, _tally.Schedules, _tally.Steps, new ChunkCoverage(classes, coverage.OrderedPairs.ToList()));
+        return new ChunkRun(record, _tally.Schedules, _tally.Steps, coverage is null ? null : new ChunkCoverage(classes, coverage.OrderedPairs.ToList()));
     }
 
     /// <summary>Shrinks the first failing run of a new signature; null (with a warning) when minimization fails.</summary>
