@@ -34,7 +34,7 @@ public static class ConformCommand
             "second serial port. The model explores the scenario with kernel settings matched to the guest's version (perf legacy below v6.14, " +
             "fb_defio v6.14 below v6.15); every outcome the kernel showed must be one the model allows. Outcomes the model allows and the " +
             "kernel never showed are listed. Exit 1: an outcome the model forbids (a model bug); 2: bad input or a scenario that is not " +
-            "translatable (a knob, a background actor, a swarm, a device the guest lacks); 3: the guest could not be run.");
+            "translatable (a knob, a background actor, a swarm, a device the guest lacks, an operation the C program lacks such as fork); 3: the guest could not be run.");
         cmd.Arguments.Add(scenarios);
         foreach (var o in new Option[] { runs, kernel, json, modelSeeds, translate }) cmd.Options.Add(o);
         cmd.SetAction(parse => Run(parse.GetValue(scenarios)!, parse.GetValue(runs), parse.GetValue(kernel), parse.GetValue(json),

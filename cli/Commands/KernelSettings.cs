@@ -40,6 +40,7 @@ internal static class KernelSettings
                 KnobOverrides = KernelKnobsConfig.UserOverrides(settings.Root),
                 SettingOverrides = KernelKnobsConfig.UserSettingOverrides(settings.Root),
                 MailboxOrder = MailboxOrderOf(settings.Root),
+                Coverage = settings.Root.GetBool("stressvm.run.coverage"),
             };
         }
         catch (ConfigException e)

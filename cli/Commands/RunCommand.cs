@@ -101,7 +101,7 @@ public static class RunCommand
         var findings = new SortedDictionary<string, Finding>(StringComparer.Ordinal);
         var fingerprints = new DistinctCounter(); // bounded memory: exact, then HyperLogLog
         var coverage = new CoverageTracker(); // interleaving classes and conflicting pairs seen
-        model.System.Observer = coverage.Log;
+        if (s.Coverage) model.System.Observer = coverage.Log; // stressvm.run.coverage
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal); // ISimulationModel.AddCounters, summed
         long steps = 0;
         int errors = 0;
@@ -114,7 +114,7 @@ public static class RunCommand
             if ((i & 1023) == 0) progress.Tick(i, sw.Elapsed, findings.Count);
             ulong seed = s.FirstSeed + (ulong)i;
             var r = Explorer.RunOne(model, strategy, seed);
-            coverage.AfterRun();
+            if (s.Coverage) coverage.AfterRun();
             model.AddCounters(counters);
             traced.Offer(r);
             steps += r.Steps;
@@ -172,9 +172,13 @@ public static class RunCommand
                 w.WriteNumber("distinctFingerprints", fingerprints.Count);
                 w.WriteString("distinctFingerprintsMethod", fingerprints.Method); // exact, or hyperloglog (an estimate)
                 if (!fingerprints.IsExact) w.WriteNumber("distinctFingerprintsRelativeError", Math.Round(fingerprints.RelativeError, 4));
-                w.WriteNumber("classes", coverage.Classes);
-                w.WriteNumber("conflictingPairs", coverage.PairsSeen);
-                w.WriteNumber("conflictingPairsBothOrders", coverage.PairsBothOrders);
+                if (s.Coverage)
+                {
+                    w.WriteNumber("classes", coverage.Classes);
+                    w.WriteString("classesMethod", coverage.ClassesMethod);
+                    w.WriteNumber("conflictingPairs", coverage.PairsSeen);
+                    w.WriteNumber("conflictingPairsBothOrders", coverage.PairsBothOrders);
+                }
                 w.WriteNumber("steps", steps);
                 w.WriteNumber("schedulesPerSecond", Math.Round(perSecond));
                 w.WriteNumber("internalErrors", errors);
@@ -228,7 +232,7 @@ public static class RunCommand
             o.WriteLine($"settings    {(recipe.Settings.Count == 0 ? "defaults" : string.Join(" ", recipe.Settings))}");
             o.WriteLine($"strategy    {strategySpec.Text}, seeds {s.FirstSeed}..{s.FirstSeed + (ulong)Math.Max(ran, 1) - 1}");
             o.WriteLine($"schedules   {ran}   distinct fingerprints {fingerprints}   steps {steps} ({(double)steps / Math.Max(ran, 1):0.#}/schedule)");
-            o.WriteLine($"coverage    {coverage}");
+            o.WriteLine(s.Coverage ? $"coverage    {coverage}" : "coverage    off (stressvm.run.coverage = false)");
             o.WriteLine($"speed       {perSecond:0} schedules/s");
             if (errors > 0) o.WriteLine($"model errors {errors}; first: {firstError}");
             if (counters.Count > 0)

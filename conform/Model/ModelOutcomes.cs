@@ -22,7 +22,7 @@ public static class ModelOutcomes
     {
         var s = new RunSettings { SettingOverrides = settings };
         var model = ScenarioRunner.BuildModel(program.Spec, s);
-        var recorder = new OutcomeRecorder(model.Cpus, model.K, program.Ops);
+        var recorder = new OutcomeRecorder(model.Cpus, program.Ops);
         model.System.AddMonitor(recorder);
         var found = new Dictionary<string, (string[] V, int Count, ulong Seed, string Strategy)>(StringComparer.Ordinal);
         var unfinished = new SortedDictionary<string, int>(StringComparer.Ordinal);

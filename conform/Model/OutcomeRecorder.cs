@@ -4,91 +4,53 @@ using StressVm.Runtime;
 namespace StressVm.Conform;
 
 /// <summary>
-/// Records, during one model run, what each operation showed the program, in <see cref="OutcomeText"/>'s
-/// vocabulary: a monitor that notices a CPU's program counter move past an instruction (the instruction
-/// completes in the step that moves it) and reads the CPU's last access outcome, its last loaded value, and
-/// which store made that value. Observes only; never reports a violation.
+/// Reads, at the end of one model run, what each operation showed the program: the model's own per-instruction
+/// outcomes (<see cref="CpuActor.Outcomes"/>: the value loaded and which store left it, the signal with its
+/// si_code, a syscall's return), in <see cref="OutcomeText"/>'s vocabulary and the C program's labels
+/// ("cpu1.2": the scenario's CPU names may differ). Observes only; never reports a violation.
 /// </summary>
-/// <remarks>
-/// The adapter to the model's outcomes until the model records them itself (issue 11): syscall returns are
-/// not modelled yet (every syscall is <c>ret=?</c>), nor si_code (a signal is <c>SIGSEGV</c>/<c>SIGBUS</c>).
-/// </remarks>
 public sealed class OutcomeRecorder : ISafetyMonitor
 {
     private readonly IReadOnlyList<CpuActor> _cpus;
-    private readonly KernelState _k;
     private readonly IReadOnlyList<ConformOp> _ops;
-    private readonly int[] _first;       // index in the vector of each CPU's operation 0
-    private readonly int[] _pc;
-    private readonly int[] _signals;
-    private readonly Dictionary<long, string> _storedBy = new();
-    private long _seq;                   // K.StoreSeq after the previous step
-    private readonly string?[] _outcomes;
+    private readonly Dictionary<string, int> _cpuIndex = new(StringComparer.Ordinal);
+    private readonly Func<string, string> _label;
+    private string[]? _vector;
 
-    public OutcomeRecorder(IReadOnlyList<CpuActor> cpus, KernelState k, IReadOnlyList<ConformOp> ops)
+    public OutcomeRecorder(IReadOnlyList<CpuActor> cpus, IReadOnlyList<ConformOp> ops)
     {
         _cpus = cpus;
-        _k = k;
         _ops = ops;
-        _first = new int[cpus.Count];
-        for (int i = 0, n = 0; i < cpus.Count; i++)
-        {
-            _first[i] = n;
-            n += ops.Count(o => o.Cpu == i);
-        }
-        _pc = new int[cpus.Count];
-        _signals = new int[cpus.Count];
-        _outcomes = new string?[ops.Count];
+        for (int i = 0; i < cpus.Count; i++) _cpuIndex[cpus[i].Name] = i;
+        _label = ConformLabel;
     }
 
-    /// <summary>The last run's vector, or null when some operation did not complete (the run ended early).</summary>
-    public string[]? Vector => Array.TrueForAll(_outcomes, o => o is not null) ? _outcomes.Select(o => o!).ToArray() : null;
+    /// <summary>The last run's vector, or null when it did not reach its end or some operation never ran.</summary>
+    public string[]? Vector => _vector;
 
-    public void Reset()
-    {
-        Array.Clear(_pc);
-        Array.Clear(_signals);
-        Array.Clear(_outcomes);
-        _storedBy.Clear();
-        _seq = 0;
-    }
+    public void Reset() => _vector = null;
 
-    public Violation? AfterStep(ActorSystem system, int step, int actor)
+    public Violation? AfterStep(ActorSystem system, int step, int actor) => null;
+
+    public Violation? AtEnd(ActorSystem system)
     {
-        for (int i = 0; i < _cpus.Count; i++)
+        var v = new string[_ops.Count];
+        for (int i = 0; i < _ops.Count; i++)
         {
-            var c = _cpus[i];
-            if (c.ActorId != actor) continue;
-            // Values stored in this step (a store's CpuActor.Access, write(2)'s DaxFileWrite blocks) belong to
-            // the instruction the CPU was executing; the perf writer's values stay unnamed ("other").
-            if (_k.StoreSeq != _seq && _first[i] + _pc[i] < _ops.Count && _ops[_first[i] + _pc[i]].Cpu == i)
-                for (long q = _seq + 1; q <= _k.StoreSeq; q++) _storedBy[q] = _ops[_first[i] + _pc[i]].Label;
-            if (c.Pc == _pc[i]) continue;
-            var op = _ops[_first[i] + _pc[i]];
-            _outcomes[_first[i] + _pc[i]] = Outcome(op, c, c.Signals != _signals[i]);
-            _pc[i] = c.Pc;
-            _signals[i] = c.Signals;
+            var op = _ops[i];
+            var outcomes = _cpus[op.Cpu].Outcomes;
+            var o = op.Index < outcomes.Length ? outcomes[op.Index] : OpOutcome.NotRun;
+            if (o.Kind == OutcomeKind.NotRun) return null;
+            v[i] = OutcomeText.Of(o, ConformProgram.Valued(op.Vma), _label);
         }
-        _seq = _k.StoreSeq;
+        _vector = v;
         return null;
     }
 
-    private string Outcome(ConformOp op, CpuActor c, bool signalled)
+    /// <summary>"writer.1" (the model's label of a store) as the C program prints it: "cpu1.1".</summary>
+    private string ConformLabel(string modelLabel)
     {
-        switch (op.Op.Kind)
-        {
-            case OpKind.Load or OpKind.Store when signalled:
-                return c.LastAccess is AccessOutcome.BusAdrErr or AccessOutcome.BusMceErr ? "SIGBUS" : "SIGSEGV";
-            case OpKind.Store:
-                return OutcomeText.Ok;
-            case OpKind.Load:
-                if (!ConformProgram.Valued(op.Vma)) return OutcomeText.Ok;
-                if (c.LastLoad == 0) return "ok val=0";
-                return _storedBy.TryGetValue(c.LastLoad, out var who) ? "ok val=" + who : "ok val=other";
-            default:
-                return OutcomeText.AnyReturn;
-        }
+        int dot = modelLabel.LastIndexOf('.');
+        return dot > 0 && _cpuIndex.TryGetValue(modelLabel[..dot], out int cpu) ? $"cpu{cpu}{modelLabel[dot..]}" : modelLabel;
     }
-
-    public Violation? AtEnd(ActorSystem system) => null;
 }

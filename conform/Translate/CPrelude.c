@@ -1,7 +1,7 @@
 /* The fixed part of every conformance program (stressvm conform). The translator appends the scenario's
  * tables (NCPU, the programs, setup()) after this text. One thread per CPU of the scenario, pinned to a
  * vCPU, all released together by a spin barrier; each operation's outcome is caught and printed as one line
- * "cpuN.I<TAB>outcome" in the vocabulary of conform/Translate/OutcomeText.cs, then "END". */
+ * "cpuN.I<TAB>outcome" in the model's outcome vocabulary (conform/Translate/OutcomeText.cs), then "END". */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +22,7 @@
 #define PAGE 4096UL
 #define BASE 0x100000000UL          /* virtual page N of the scenario is BASE + N * PAGE */
 #define TAG(cpu, op) (0x5356000000000000ULL | ((uint64_t)(cpu) << 16) | (uint64_t)(op))
+#define KTAG(cpu, op) (0x534b000000000000ULL | ((uint64_t)(cpu) << 16) | (uint64_t)(op))  /* write(2)'s data */
 
 enum { OP_LOAD, OP_STORE, OP_MUNMAP, OP_DONTNEED, OP_MPROT_RO, OP_MPROT_RW, OP_MSYNC, OP_FSYNC, OP_WRITE };
 
@@ -52,22 +53,27 @@ static void on_signal(int s, siginfo_t *si, void *uc)
 	siglongjmp(jb, 1);
 }
 
-static const char *code_name(int s, int c)
+/* "sigsegv:maperr": the signal and its si_code as the model names them (OpOutcome); a code the model
+ * has no name for is still named, so that it can never match. */
+static void signal_text(struct outcome *o, int s, int c)
 {
+	const char *sig = s == SIGBUS ? "sigbus" : s == SIGSEGV ? "sigsegv" : "signal", *code = 0;
 	if (s == SIGSEGV) switch (c) {
-		case SEGV_MAPERR: return "SEGV_MAPERR";
-		case SEGV_ACCERR: return "SEGV_ACCERR";
+		case SEGV_MAPERR: code = "maperr"; break;
+		case SEGV_ACCERR: code = "accerr"; break;
 #ifdef SEGV_PKUERR
-		case SEGV_PKUERR: return "SEGV_PKUERR";
+		case SEGV_PKUERR: code = "pkuerr"; break;
 #endif
 		}
 	if (s == SIGBUS) switch (c) {
-		case BUS_ADRALN: return "BUS_ADRALN";
-		case BUS_ADRERR: return "BUS_ADRERR";
-		case BUS_OBJERR: return "BUS_OBJERR";
-		case BUS_MCEERR_AR: return "BUS_MCEERR_AR";
+		case BUS_ADRALN: code = "adraln"; break;
+		case BUS_ADRERR: code = "adrerr"; break;
+		case BUS_OBJERR: code = "objerr"; break;
+		case BUS_MCEERR_AR: code = "mceerr_ar"; break;
+		case BUS_MCEERR_AO: code = "mceerr_ao"; break;
 		}
-	return "code?";
+	if (code) snprintf(o->text, sizeof o->text, "%s:%s", sig, code);
+	else snprintf(o->text, sizeof o->text, "%s:code=%d", sig, c);
 }
 
 static const char *errno_name(int e)
@@ -84,20 +90,24 @@ static const char *errno_name(int e)
 	case EPERM: return "EPERM";
 	case ENODEV: return "ENODEV";
 	}
-	return "E?";
+	return 0;
 }
 
 static void ret(struct outcome *o, long r)
 {
-	if (r < 0) snprintf(o->text, sizeof o->text, "ret=-%s", errno_name(errno));
-	else snprintf(o->text, sizeof o->text, "ret=0");
+	int e = errno;
+	if (r >= 0) snprintf(o->text, sizeof o->text, "ret=0");
+	else if (errno_name(e)) snprintf(o->text, sizeof o->text, "ret=-%s", errno_name(e));
+	else snprintf(o->text, sizeof o->text, "ret=-%d", e);
 }
 
 static void value(struct outcome *o, uint64_t v)
 {
-	if (v == 0) snprintf(o->text, sizeof o->text, "ok val=0");
-	else if ((v >> 48) == 0x5356) snprintf(o->text, sizeof o->text, "ok val=cpu%u.%u", (unsigned)((v >> 16) & 0xffff), (unsigned)(v & 0xffff));
-	else snprintf(o->text, sizeof o->text, "ok val=other");
+	/* The model names a store's value by its instruction, and calls whatever write(2) copied in "kernel". */
+	if (v == 0) snprintf(o->text, sizeof o->text, "value=0");
+	else if ((v >> 48) == 0x5356) snprintf(o->text, sizeof o->text, "value=cpu%u.%u", (unsigned)((v >> 16) & 0xffff), (unsigned)(v & 0xffff));
+	else if ((v >> 48) == 0x534b) snprintf(o->text, sizeof o->text, "value=kernel");
+	else snprintf(o->text, sizeof o->text, "value=other");
 }
 
 static char wbuf[64 * PAGE];
@@ -106,19 +116,22 @@ static void run_op(int cpu, int i, const struct op *p, struct outcome *o)
 {
 	sig_no = 0;
 	if (sigsetjmp(jb, 1)) {
-		int n = snprintf(o->text, sizeof o->text, "%s %s", sig_no == SIGBUS ? "SIGBUS" : "SIGSEGV", code_name(sig_no, sig_code));
-		if ((unsigned long)sig_addr != p->addr) snprintf(o->text + n, sizeof o->text - n, " addr=%p", sig_addr);
+		signal_text(o, sig_no, sig_code);
+		if ((unsigned long)sig_addr != p->addr) {
+			size_t n = strlen(o->text);
+			snprintf(o->text + n, sizeof o->text - n, " addr=%p", sig_addr);
+		}
 		return;
 	}
 	switch (p->kind) {
 	case OP_LOAD: {
 		uint64_t v = *(volatile uint64_t *)p->addr;
-		if (p->valued) value(o, v); else snprintf(o->text, sizeof o->text, "ok");
+		if (p->valued) value(o, v); else snprintf(o->text, sizeof o->text, "value");
 		break;
 	}
 	case OP_STORE:
 		*(volatile uint64_t *)p->addr = TAG(cpu, i);
-		snprintf(o->text, sizeof o->text, "ok");
+		snprintf(o->text, sizeof o->text, "stored");
 		break;
 	case OP_MUNMAP: ret(o, munmap((void *)p->addr, p->len)); break;
 	case OP_DONTNEED: ret(o, madvise((void *)p->addr, p->len, MADV_DONTNEED)); break;
@@ -128,7 +141,7 @@ static void run_op(int cpu, int i, const struct op *p, struct outcome *o)
 	case OP_FSYNC: ret(o, fsync(fds[p->file])); break;
 	case OP_WRITE: {
 		uint64_t *w = (uint64_t *)wbuf;
-		for (unsigned long k = 0; k < p->len / 8; k++) w[k] = TAG(cpu, i);
+		for (unsigned long k = 0; k < p->len / 8; k++) w[k] = KTAG(cpu, i);
 		long r = pwrite(fds[p->file], wbuf, p->len, p->off);
 		if (r >= 0 && (unsigned long)r != p->len) { snprintf(o->text, sizeof o->text, "ret=short"); break; }
 		ret(o, r);

@@ -74,6 +74,7 @@ public static class CTranslator
             for (int i = 0; i < prog.Count; i++)
             {
                 var op = prog[i];
+                if (!CKinds.TryGetValue(op.Kind, out var kind)) Fail($"cpu{ci}.{i}: {Untranslated(op.Kind)}");
                 string text = ConformProgram.Describe(op, spec.Vmas, out var vma);
                 ops.Add(new ConformOp(ci, i, op, text, vma));
                 if (op.Kind is OpKind.Fsync or OpKind.Write && vma.File is null)
@@ -83,18 +84,6 @@ public static class CTranslator
                 int file = vma.File is null ? -1 : fileIndex[vma.File];
                 long off = (long)(vma.Pgoff + op.Vpn - vma.Start) * 4096;
                 bool valued = ConformProgram.Valued(vma);
-                string kind = op.Kind switch
-                {
-                    OpKind.Load => "OP_LOAD",
-                    OpKind.Store => "OP_STORE",
-                    OpKind.Munmap => "OP_MUNMAP",
-                    OpKind.MadviseDontneed => "OP_DONTNEED",
-                    OpKind.MprotectRead => "OP_MPROT_RO",
-                    OpKind.MprotectWrite => "OP_MPROT_RW",
-                    OpKind.Msync => "OP_MSYNC",
-                    OpKind.Fsync => "OP_FSYNC",
-                    _ => "OP_WRITE",
-                };
                 c.Append(CultureInfo.InvariantCulture,
                     $"\t{{ {kind}, BASE + 0x{op.Vpn:x}UL * PAGE, {op.Pages}UL * PAGE, {file}, {off}, {(valued ? 1 : 0)}, 0 }}, /* {text} */\n");
             }
@@ -130,6 +119,30 @@ public static class CTranslator
         c.Append(Main);
         return new ConformProgram(spec, ops, c.ToString(), needs.ToArray());
     }
+
+    /// <summary>The operations the C program has (its OP_* codes); any other kind is not translatable.</summary>
+    private static readonly IReadOnlyDictionary<OpKind, string> CKinds = new Dictionary<OpKind, string>
+    {
+        [OpKind.Load] = "OP_LOAD",
+        [OpKind.Store] = "OP_STORE",
+        [OpKind.Munmap] = "OP_MUNMAP",
+        [OpKind.MadviseDontneed] = "OP_DONTNEED",
+        [OpKind.MprotectRead] = "OP_MPROT_RO",
+        [OpKind.MprotectWrite] = "OP_MPROT_RW",
+        [OpKind.Msync] = "OP_MSYNC",
+        [OpKind.Fsync] = "OP_FSYNC",
+        [OpKind.Write] = "OP_WRITE",
+    };
+
+    /// <summary>
+    /// Why an operation the C program lacks is refused. Fork: each scenario CPU is a thread of one process
+    /// here; a fork(2) would need a child process with its own mm, its CPUs' threads and their outcome lines.
+    /// </summary>
+    private static string Untranslated(OpKind kind) => kind.ToString() switch
+    {
+        "Fork" => "fork(2) is not translated yet: the program runs every CPU as a thread of one process, and a child's mm, threads and outcomes have no translation",
+        var name => $"operation '{name.ToLowerInvariant()}' has no translation to the C program (it knows {string.Join(", ", CKinds.Keys.Select(k => k.ToString().ToLowerInvariant()))})",
+    };
 
     private static string Resource(string name)
     {

@@ -45,7 +45,8 @@ public sealed record ConformProgram(ScenarioSpec Spec, IReadOnlyList<ConformOp> 
             OpKind.MprotectWrite => "mprotect-rw",
             OpKind.Msync => "msync",
             OpKind.Fsync => "fsync",
-            _ => "write",
+            OpKind.Write => "write",
+            var k => k.ToString().ToLowerInvariant(),
         };
         int off = op.Vpn - vma.Start;
         bool access = op.Kind is OpKind.Load or OpKind.Store;

@@ -13,6 +13,8 @@ public sealed record RunSettings
     public int MaxSteps { get; init; } = 10_000;
     /// <summary>stressvm.run.mailbox-order: which queued message a step delivers (per-actor FIFO, or per sender).</summary>
     public MailboxOrder MailboxOrder { get; init; } = MailboxOrder.PerActor;
+    /// <summary>stressvm.run.coverage: whether run tracks interleaving classes and conflicting pairs (no schedule changes).</summary>
+    public bool Coverage { get; init; } = true;
 
     /// <summary>Knob values set by the user (config file or -D): they win over the scenario's pins.</summary>
     public IReadOnlyDictionary<string, bool> KnobOverrides { get; init; } = new Dictionary<string, bool>();

@@ -171,6 +171,15 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
             }
             if (close < text.Length) text = text.Remove(open - 1, close - open + 2);
         }
+        // "wrote pfn # in scratch": which VMA of the bug the swarm drew is chance, as above (after the frame descriptions are gone).
+        for (int at = text.IndexOf("pfn # in ", StringComparison.Ordinal); at >= 0; at = text.IndexOf("pfn # in ", at + 1, StringComparison.Ordinal))
+        {
+            int from = at + "pfn # in ".Length, end = from;
+            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '-' or '_')) end++;
+            if (end > from) text = text.Remove(from, end - from).Insert(from, "#");
+        }
+        // A VMA used after munmap detached it or after munmap freed it is one bug (how far munmap got is chance).
+        text = text.Replace("after munmap freed it", "after munmap detached it", StringComparison.Ordinal);
         return text;
     }
 

@@ -52,7 +52,7 @@ public sealed class StrictSettingsTests : IDisposable
     [InlineData("stressvm.run.sedes=3", "did you mean stressvm.run.seeds?")]
     [InlineData("stressvm.soak.worker=2", "did you mean stressvm.soak.workers?")]
     [InlineData("stressvm.kernel.perf.mdoe=legacy", "did you mean stressvm.kernel.perf.mode?")]
-    [InlineData("stressvm.run.foo=1", "known keys under stressvm.run: seeds, first-seed, strategy, pct-depth, max-steps, mailbox-order")]
+    [InlineData("stressvm.run.foo=1", "known keys under stressvm.run: seeds, first-seed, strategy, pct-depth, max-steps, mailbox-order, coverage")]
     [InlineData("stressvm.nothing.at.all=1", "known keys under stressvm: run, kernel, telemetry, soak")]
     public void UnknownKeysGetTheNearestKnownOnes(string assignment, string hint) =>
         Assert.EndsWith(hint, Rejects(null, assignment).Message);

@@ -13,12 +13,16 @@ public class ModelOutcomeTests
         ModelOutcomes.Explore(CTranslator.Translate(ConformCatalog.Load(name)), Debian61, seeds);
 
     [Theory]
-    [InlineData("anon-munmap-sigsegv", "ok|ok val=cpu0.0|ret=?|SIGSEGV|SIGSEGV")]
-    [InlineData("anon-mprotect-ro-sigsegv", "ok|ret=?|ok val=cpu0.0|SIGSEGV|ret=?|ok|ok val=cpu0.5")]
-    [InlineData("anon-private-dontneed-zero", "ok|ok|ret=?|ok val=0|ok val=cpu0.1|ok|ok val=cpu0.5")]
-    [InlineData("file-dontneed-keeps", "ok|ret=?|ok val=cpu0.0|ok val=0")]
-    [InlineData("perf-data-store-sigbus", "ok|ok|SIGBUS|ok")]
-    [InlineData("perf-readonly-sigsegv", "ok|ok|SIGSEGV|SIGSEGV")]
+    [InlineData("anon-munmap-sigsegv", "stored|value=cpu0.0|ret=0|sigsegv:maperr|sigsegv:maperr")]
+    [InlineData("anon-mprotect-ro-sigsegv", "stored|ret=0|value=cpu0.0|sigsegv:accerr|ret=0|stored|value=cpu0.5")]
+    [InlineData("anon-private-dontneed-zero", "stored|stored|ret=0|value=0|value=cpu0.1|stored|value=cpu0.5")]
+    [InlineData("anon-syscall-errors", "stored|ret=0|ret=-ENOMEM|value=0|stored|ret=-ENOMEM|ret=-ENOMEM|value=cpu0.4|sigsegv:accerr")]
+    [InlineData("file-dontneed-keeps", "stored|ret=0|value=cpu0.0|value=0")]
+    [InlineData("file-write-then-load", "value=0|ret=0|value=kernel")]
+    [InlineData("perf-data-store-sigbus", "stored|value|sigbus:adrerr|stored")]
+    [InlineData("perf-partial-munmap-einval", "ret=-EINVAL|value|stored|ret=0|sigsegv:maperr")]
+    [InlineData("perf-readonly-sigsegv", "value|value|sigsegv:accerr|sigsegv:accerr")]
+    [InlineData("dax-write-then-load", "value=0|ret=0|value=kernel|value=kernel|stored|value=cpu0.4")]
     public void ASequentialProgramHasExactlyOneAllowedOutcome(string scenario, string expected)
     {
         var m = Explore(scenario);
@@ -36,13 +40,14 @@ public class ModelOutcomeTests
         foreach (var a in m.Allowed)
         {
             var stores = a.Vector[..8];
-            int firstSignal = Array.FindIndex(stores, s => s == "SIGSEGV");
-            Assert.All(stores, s => Assert.True(s is "ok" or "SIGSEGV", s));
-            if (firstSignal >= 0) Assert.All(stores[firstSignal..], s => Assert.Equal("SIGSEGV", s));
+            int firstSignal = Array.FindIndex(stores, s => s == "sigsegv:maperr");
+            Assert.All(stores, s => Assert.True(s is "stored" or "sigsegv:maperr", s));
+            if (firstSignal >= 0) Assert.All(stores[firstSignal..], s => Assert.Equal("sigsegv:maperr", s));
+            Assert.Equal("ret=0", a.Vector[8]);
         }
         // Both ends are reachable: munmap before the first store, and after the last.
-        Assert.Contains(m.Allowed, a => a.Vector[..8].All(s => s == "ok"));
-        Assert.Contains(m.Allowed, a => a.Vector[..8].All(s => s == "SIGSEGV"));
+        Assert.Contains(m.Allowed, a => a.Vector[..8].All(s => s == "stored"));
+        Assert.Contains(m.Allowed, a => a.Vector[..8].All(s => s == "sigsegv:maperr"));
     }
 
     [Fact]
@@ -50,7 +55,52 @@ public class ModelOutcomeTests
     {
         var m = Explore("race-load-vs-store", 1000);
         Assert.True(m.Allowed.Count >= 2);
-        Assert.All(m.Allowed.SelectMany(a => a.Vector.Skip(1)), s => Assert.True(s is "ok val=0" or "ok val=cpu0.0", s));
+        Assert.All(m.Allowed.SelectMany(a => a.Vector.Skip(1)), s => Assert.True(s is "value=0" or "value=cpu0.0", s));
+    }
+
+    private static bool ModelBug(string scenario, params string[] kernel)
+    {
+        var p = CTranslator.Translate(ConformCatalog.Load(scenario));
+        return Comparison.Compare(p, new KernelRuns(p.Name, [kernel], []), ModelOutcomes.Explore(p, Debian61, 40)).ModelBug;
+    }
+
+    [Fact]
+    public void TheKernelsSiCodeIsComparedWithTheModels()
+    {
+        Assert.False(ModelBug("anon-munmap-sigsegv", "stored", "value=cpu0.0", "ret=0", "sigsegv:maperr", "sigsegv:maperr"));
+        // The same run with another si_code, another signal, or the fault at another address.
+        Assert.True(ModelBug("anon-munmap-sigsegv", "stored", "value=cpu0.0", "ret=0", "sigsegv:accerr", "sigsegv:maperr"));
+        Assert.True(ModelBug("anon-munmap-sigsegv", "stored", "value=cpu0.0", "ret=0", "sigbus:adrerr", "sigsegv:maperr"));
+        Assert.True(ModelBug("anon-munmap-sigsegv", "stored", "value=cpu0.0", "ret=0", "sigsegv:maperr addr=0x100011008", "sigsegv:maperr"));
+        Assert.True(ModelBug("perf-data-store-sigbus", "stored", "value", "sigbus:objerr", "stored"));
+    }
+
+    [Fact]
+    public void TheKernelsSyscallReturnsAreComparedWithTheModels()
+    {
+        string[] model = ["stored", "ret=0", "ret=-ENOMEM", "value=0", "stored", "ret=-ENOMEM", "ret=-ENOMEM", "value=cpu0.4", "sigsegv:accerr"];
+        Assert.False(ModelBug("anon-syscall-errors", model));
+        for (int i = 1; i <= 6; i++)
+        {
+            if (!model[i].StartsWith("ret=", StringComparison.Ordinal)) continue;
+            var other = (string[])model.Clone();
+            other[i] = model[i] == "ret=0" ? "ret=-EINVAL" : "ret=0";
+            Assert.True(ModelBug("anon-syscall-errors", other), $"{i}: {other[i]}");
+        }
+        Assert.True(ModelBug("anon-munmap-sigsegv", "stored", "value=cpu0.0", "ret=-EINVAL", "sigsegv:maperr", "sigsegv:maperr"));
+    }
+
+    [Fact]
+    public void ValuesAreNamedByTheCProgramsLabelsWhateverTheScenarioCallsItsCpus()
+    {
+        var spec = ScenarioLoader.Parse("""
+            files = [ { name = f0, pages = 1 } ]
+            vmas = [ { name = buf, start = 0x20, pages = 1, shared = true, file = f0 } ]
+            cpus = [ { name = reader, program = ["load buf"] }, { name = writer, program = ["load buf", "store buf"] } ]
+            """, "t.conf", "t");
+        var m = ModelOutcomes.Explore(CTranslator.Translate(spec), Debian61, 400);
+        Assert.Contains(m.Allowed, a => a.Vector[0] == "value=cpu1.1");
+        Assert.All(m.Allowed, a => Assert.Equal(["value=0", "stored"], a.Vector[1..]));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using StressVm.Conform;
+using StressVm.Kernel;
 using StressVm.Scenarios;
 using Xunit;
 
@@ -74,6 +75,38 @@ public class TranslationTests
         Assert.Contains(reason, e.Message);
         Assert.StartsWith("t: not translatable", e.Message);
         Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void AnOperationTheCProgramLacksIsRefusedNotTranslatedAsAnother()
+    {
+        // fork (being added to the model) and anything else without an OP_* code: one line naming it, never
+        // the fallthrough to write(2) a default branch would give.
+        var spec = Parse("vmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"store a\", \"load a\"] } ]");
+        var unknown = spec with { Cpus = [new CpuSpec("cpu0", [CpuOp.Store(1), new CpuOp((OpKind)200, 0)])] };
+        var e = Assert.Throws<NotTranslatableException>(() => CTranslator.Translate(unknown));
+        Assert.StartsWith("t: not translatable to a user-space program: cpu0.1: operation '200' has no translation", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+        // Every operation the model has today either translates or is refused that way.
+        foreach (var kind in Enum.GetValues<OpKind>())
+        {
+            var one = spec with
+            {
+                Files = [new FileSpec("f", 1)],
+                Vmas = [new VmaSpec("a", 1, 1, VmFlags.Read | VmFlags.Write | VmFlags.Shared, "f", 0, "filemap")],
+                Cpus = [new CpuSpec("cpu0", [new CpuOp(kind, 1)])],
+            };
+            try
+            {
+                var p = CTranslator.Translate(one);
+                Assert.Contains($"/* {p.Ops[0].Text} */", p.CSource);
+                Assert.StartsWith(kind.ToString().ToLowerInvariant()[..4], p.Ops[0].Text.Replace("-", ""));
+            }
+            catch (NotTranslatableException x)
+            {
+                Assert.Contains($"cpu0.0: {kind.ToString().ToLowerInvariant()}", x.Message.Replace("operation '", "", StringComparison.Ordinal));
+            }
+        }
     }
 
     [Fact]

@@ -14,13 +14,15 @@ internal static class DriverScenarios
     public static bool IsDriverKnob(string knob) =>
         knob.StartsWith("perf-", StringComparison.Ordinal) || knob.StartsWith("fbdefio-", StringComparison.Ordinal) || knob.StartsWith("dax-", StringComparison.Ordinal);
 
-    /// <summary>The correct driver versions (expect pass).</summary>
-    public static readonly string[] Clean =
-    [
-        "perf-pfnmap", "perf-legacy", "fbdefio-v6.14", "dax-zero-page", "dax-pmd-fsync", "dax-fsync-overlap",
-        "dax-dontneed-vs-fsync", "dax-store-vs-write",
-        "faultaround-young", "faultaround-old", "mixed-drivers",
-    ];
+    /// <summary>
+    /// The correct driver versions, from the catalogue: every built-in scenario that expects pass and maps a VMA
+    /// through a driver other than the plain page cache (perf, fb_defio, DAX, fault-around).
+    /// </summary>
+    public static readonly string[] Clean = ScenarioCatalog.Names
+        .Select(ScenarioCatalog.LoadBuiltin)
+        .Where(s => s.Expect == "pass" && s.Vmas.Any(v => v.Driver is not null && v.Driver != "filemap"))
+        .Select(s => s.Name)
+        .ToArray();
 
     public static RunSettings Settings(string strategy = "random", int depth = 3, IReadOnlyDictionary<string, bool>? knobs = null,
         IReadOnlyDictionary<string, string>? settings = null) =>

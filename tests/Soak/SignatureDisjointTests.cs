@@ -35,9 +35,12 @@ public class SignatureDisjointTests
     }
 
     [Theory]
-    // fault-ignore-vma-lock left out since the sleeping-lock waiter choice (issue 11): it now shows 5 signatures in mixed.
-    [InlineData("mixed", new[] { "wrprotect-skip-flush", "zap-flush-at-batch-end", "madvise-flush-own-range-only", "mkwrite-unlock-before-dirty" })]
-    [InlineData("mixed-drivers", new[] { "wrprotect-skip-flush", "perf-mkwrite-any-page", "fbdefio-mkwrite-unlocked", "madvise-flush-own-range-only" })]
+    // Left out, and why (README, "Soak signatures"): the lost-write of mkwrite-unlock-before-dirty,
+    // fbdefio-mkwrite-unlocked and fault-skip-pte-recheck is one final-state symptom of three knobs.
+    [InlineData("mixed", new[] { "wrprotect-skip-flush", "zap-flush-at-batch-end", "zap-rmap-before-flush", "madvise-flush-own-range-only",
+        "mkwrite-unlock-before-dirty", "fault-ignore-vma-lock" })]
+    [InlineData("mixed-drivers", new[] { "wrprotect-skip-flush", "perf-mkwrite-any-page", "fbdefio-mkwrite-unlocked", "madvise-flush-own-range-only",
+        "zap-flush-at-batch-end", "zap-rmap-before-flush", "fault-ignore-vma-lock" })]
     public void KnobsGetSignaturesNoOtherKnobShares(string scenario, string[] knobs)
     {
         var byKnob = Signatures(scenario, knobs, seeds: 1500);

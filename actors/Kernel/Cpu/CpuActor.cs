@@ -42,8 +42,6 @@ public sealed class CpuActor : KernelActor
     public ReadOnlySpan<OpOutcome> Outcomes => _outcomes;
     /// <summary>"cpu0.2": the name of instruction <paramref name="pc"/> in outcome vectors and scenario clauses.</summary>
     public string Label(int pc) => _labels[pc];
-    /// <summary>How the last load or store ended (done, or the signal and si_code).</summary>
-    public AccessOutcome LastAccess { get; private set; }
 
     public override MmStruct? ActiveMm => Mm;
 
@@ -71,7 +69,6 @@ public sealed class CpuActor : KernelActor
         Signals = 0;
         LastLoad = 0;
         Array.Clear(_outcomes);
-        LastAccess = AccessOutcome.Done;
         return true;
     }
 
@@ -90,7 +87,6 @@ public sealed class CpuActor : KernelActor
             case OpKind.Load:
             case OpKind.Store:
                 var a = await UserAccess(op.Vpn, op.Kind == OpKind.Store).ConfigureAwait(false);
-                LastAccess = a;
                 outcome = a switch
                 {
                     AccessOutcome.Done => op.Kind == OpKind.Store ? new OpOutcome(OutcomeKind.Stored) : new OpOutcome(OutcomeKind.Loaded, K.StoreLabel(LastLoad)),

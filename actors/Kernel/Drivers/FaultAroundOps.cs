@@ -33,6 +33,8 @@ public sealed class FaultAroundOps : VmOperations
 
     public override ValueTask<VmFault> PageMkwrite(KernelActor cur, Vmf vmf) => FilemapOps.Instance.PageMkwrite(cur, vmf);
 
+    public override ValueTask FileWrite(KernelActor cur, Vma vma, int pgoff, int pages) => FilemapOps.Instance.FileWrite(cur, vma, pgoff, pages);
+
     /// <summary>
     /// filemap_map_pages() over [startVpn, endVpn): under RCU, next_uptodate_folio() skips absent and locked
     /// folios (trylock); the PTL is taken once; only pte_none slots are filled, via set_pte_range():

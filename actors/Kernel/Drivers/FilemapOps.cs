@@ -43,6 +43,9 @@ public sealed class FilemapOps : VmOperations
         return VmFault.Locked;
     }
 
+    /// <summary>write(2): file_operations-&gt;write_iter (shmem_file_write_iter -&gt; generic_perform_write) into the page cache.</summary>
+    public override ValueTask FileWrite(KernelActor cur, Vma vma, int pgoff, int pages) => GenericPerformWrite.Write(cur, vma.Mapping!, pgoff, pages);
+
     /// <summary>block_page_mkwrite()-like: lock, check truncate, set up the fs state, mark dirty, LOCKED.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<VmFault> PageMkwrite(KernelActor cur, Vmf vmf)

@@ -7,12 +7,15 @@ public sealed class WalkRecord
     public string Walker = "";
     public Frame? Frame;
     public int Pages = 1;
+    /// <summary>folio_mkclean() returned at once: the folio was mapped nowhere (folio_mapped() false), so no PTE was visited.</summary>
+    public bool FolioUnmapped;
 
     public void Start(string walker, Frame? frame, int pages = 1)
     {
         Walker = walker;
         Frame = frame;
         Pages = pages;
+        FolioUnmapped = false;
         Cleaned.Clear();
     }
 }

@@ -116,7 +116,11 @@ public sealed class KernelMonitor : ISafetyMonitor
                     var pte = mm.GetPte(t.Vpn);
                     if (pte.Present && pte.Write && pte.Pfn == t.Pfn) continue;
                     int vpn = t.Vpn;
-                    string cleaned = w.Cleaned.Exists(c => c.Mm == mm && c.Vpn == vpn) ? "it write-protected" : "it never saw (already zapped)";
+                    // Which zap ordering let the entry through shows in how the walk missed it: B5 removed the rmap
+                    // first (folio_mapped() was false, nothing walked), B4 cleared the PTE and left the flush for later.
+                    string cleaned = w.Cleaned.Exists(c => c.Mm == mm && c.Vpn == vpn) ? "it write-protected"
+                        : w.FolioUnmapped ? "it never saw (the folio had left the rmap: folio_mapped() was false)"
+                        : "it never saw (already zapped from the page table)";
                     return V(Invariants.StaleWritableTlb, step, who,
                         $"{who}: {w.Walker}({w.Frame}) returned but {sys.NameOf(cpu.ActorId)} can still write it through a TLB entry for {t.Vpn:x}, a PTE {cleaned}; actors: {who}, {sys.NameOf(cpu.ActorId)}");
                 }

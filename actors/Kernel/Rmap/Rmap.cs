@@ -14,7 +14,7 @@ public static class Rmap
     {
         if (!cur.HoldsFolioLock(folio)) cur.K.Warn(cur.ActorId, "folio_mkclean: BUG_ON(!folio_test_locked(folio))", folio);
         Start(cur, "folio_mkclean", folio);
-        if (folio.Mapcount <= 0) return Done(cur, 0);   // !folio_mapped(folio)
+        if (folio.Mapcount <= 0) { cur.Walk.FolioUnmapped = true; return Done(cur, 0); } // !folio_mapped(folio)
         if (folio.Mapping is null) return Done(cur, 0);  // !folio_mapping(folio)
         int cleaned = await RmapWalkFile(cur, folio.Mapping, folio.Index, 1, folio.Pfn).ConfigureAwait(false);
         return Done(cur, cleaned);

@@ -9,14 +9,16 @@ namespace StressVm.Runtime;
 public sealed class CoverageTracker
 {
     private readonly PartialOrder _order = new();
-    private readonly HashSet<ulong> _classes = new();
+    private readonly DistinctCounter _classes = new(); // bounded memory: exact, then HyperLogLog
     private readonly HashSet<(ulong, ulong)> _pairs = new();
     private int _bothOrders;
 
     public StepLog Log { get; } = new();
 
     public long Schedules { get; private set; }
-    public int Classes => _classes.Count;
+    public long Classes => _classes.Count;
+    /// <summary>"exact", or "hyperloglog" once the classes outgrew the exact bound (then Classes is an estimate).</summary>
+    public string ClassesMethod => _classes.Method;
     /// <summary>Unordered pairs of conflicting step labels seen in at least one order.</summary>
     public int PairsSeen => _pairs.Count - _bothOrders;
     /// <summary>Of those, the pairs seen in both orders.</summary>
@@ -45,5 +47,5 @@ public sealed class CoverageTracker
 
     /// <summary>"classes 1,234 over 10,000 schedules; conflicting pairs 40 of 52 seen in both orders".</summary>
     public override string ToString() =>
-        $"classes {Classes:N0} over {Schedules:N0} schedules; conflicting pairs {PairsBothOrders} of {PairsSeen} seen in both orders";
+        $"classes {_classes} over {Schedules:N0} schedules; conflicting pairs {PairsBothOrders} of {PairsSeen} seen in both orders";
 }

@@ -11,6 +11,7 @@ public sealed class PartialOrder
     private int[] _vc = new int[1024];
     private int _actors;
     private int _steps;
+    private readonly ConflictIndex _index = new();
 
     /// <summary>A race: step i and the later step j conflict, and no other step orders them (so they can be swapped).</summary>
     public delegate void RaceHandler(int i, int j, ReadOnlySpan<int> clockOfJ);
@@ -33,6 +34,7 @@ public sealed class PartialOrder
         Array.Clear(_vc, 0, need);
         Span<int> last = _actors <= 64 ? stackalloc int[_actors] : new int[_actors];
         last.Fill(-1);
+        _index.Reset();
         for (int j = 0; j < _steps; j++)
         {
             var vj = new Span<int>(_vc, j * _actors, _actors);
@@ -40,17 +42,20 @@ public sealed class PartialOrder
             if (last[a] >= 0) Join(vj, last[a]);
             int p = log.PostedAt(j);
             if (p >= 0) Join(vj, p);
-            for (int i = j - 1; i >= 0; i--)
-            {
-                int ai = log.ActorOf(i);
-                if (ai == a || vj[ai] > i) continue; // program order, or already ordered through a later step
-                if (!log.Conflict(i, j)) continue;
-                if (j >= racesFrom) onRace?.Invoke(i, j, vj);
-                Join(vj, i);
-            }
+            foreach (int i in _index.CandidatesThenRecord(log, j)) Visit(log, i, j, a, vj, racesFrom, onRace);
             vj[a] = j + 1;
             last[a] = j;
         }
+    }
+
+    // Latest first: joining a later step orders what it already follows, so those are skipped here.
+    private void Visit(StepLog log, int i, int j, int a, Span<int> vj, int racesFrom, RaceHandler? onRace)
+    {
+        int ai = log.ActorOf(i);
+        if (ai == a || vj[ai] > i) return; // program order, or already ordered through a later step
+        if (!log.Conflict(i, j)) return;
+        if (j >= racesFrom) onRace?.Invoke(i, j, vj);
+        Join(vj, i);
     }
 
     /// <summary>True when step i happens before step j (i &lt; j).</summary>
@@ -72,21 +77,20 @@ public sealed class PartialOrder
         Span<int> seen = _actors <= 64 ? stackalloc int[_actors] : new int[_actors];
         seen.Clear();
         var position = _steps <= 512 ? stackalloc int[_steps] : new int[_steps];
-        for (int s = 0; s < _steps; s++) position[s] = ++seen[log.ActorOf(s)];
-        ulong h = 0x0DD5EEDUL;
-        for (int a = 0; a < _actors; a++)
+        Span<ulong> ha = _actors <= 64 ? stackalloc ulong[_actors] : new ulong[_actors];
+        for (int a = 0; a < _actors; a++) ha[a] = StableHash.Mix(0xAC7UL, (ulong)a);
+        for (int s = 0; s < _steps; s++)
         {
-            ulong ha = StableHash.Mix(0xAC7UL, (ulong)a);
-            for (int s = 0; s < _steps; s++)
-            {
-                if (log.ActorOf(s) != a) continue;
-                ha = StableHash.Mix(ha, log.LabelOf(s));
-                var vc = ClockOf(s);
-                for (int b = 0; b < _actors; b++)
-                    if (b != a) ha = StableHash.Mix(ha, vc[b] == 0 ? 0UL : (ulong)position[vc[b] - 1]);
-            }
-            h ^= StableHash.Avalanche(ha);
+            int a = log.ActorOf(s);
+            position[s] = ++seen[a];
+            ulong x = StableHash.Mix(ha[a], log.LabelOf(s));
+            var vc = ClockOf(s);
+            for (int b = 0; b < _actors; b++)
+                if (b != a) x = StableHash.Mix(x, vc[b] == 0 ? 0UL : (ulong)position[vc[b] - 1]);
+            ha[a] = x;
         }
+        ulong h = 0x0DD5EEDUL;
+        for (int a = 0; a < _actors; a++) h ^= StableHash.Avalanche(ha[a]);
         foreach (ulong x in extra) h = StableHash.Mix(h, x);
         return StableHash.Avalanche(h);
     }
