@@ -30,7 +30,7 @@ public static class SoakCommand
         var chunk = new Option<int?>("--chunk-size") { Description = "Seeds per chunk, >= 1 (fixed per state directory; default 4096)." }.AtLeast(1);
         var portfolio = new Option<string?>("--portfolio") { Description = "Strategies spread over seeds, e.g. random,pct:1,pct:2,pct:3 (fixed per state directory)." };
         var noMinimize = new Option<bool>("--no-minimize") { Description = "Do not minimize new failures." };
-        var noCoverage = new Option<bool>("--no-coverage") { Description = "Do not track interleaving classes and conflicting pairs (each run's partial order costs some schedules/s)." };
+        var noCoverage = new Option<bool>("--no-coverage") { Description = "Do not track interleaving classes and conflicting pairs (each run's partial order costs some schedules/s); as -D stressvm.run.coverage=false." };
         var interval = new Option<string?>("--progress-interval") { Description = "Log line interval when output is redirected (default: stressvm.soak.progress-interval). " +
             "At least 1s: a line costs a write and a CI log keeps every one (0s once wrote 594,486 lines in 3 s), and a person reads no faster." }
             .DurationAtLeast(StressVm.Config.StressVmSettings.MinProgressInterval, " (one line a second is already more than a log reader can follow)");
@@ -87,7 +87,7 @@ public static class SoakCommand
                     ChunkSize = parse.GetValue(chunk) ?? 4096,
                     Portfolio = parse.GetValue(portfolio) is { } p ? StrategyPortfolio.Parse(p) : StrategyPortfolio.Default,
                     Minimize = !parse.GetValue(noMinimize),
-                    Coverage = !parse.GetValue(noCoverage),
+                    Coverage = !parse.GetValue(noCoverage) && kernel.Coverage, // -D stressvm.run.coverage=false as well
                 };
                 options.Validate();
                 listenAt = parse.GetValue(listen) is { } l ? Campaign.Cluster.Endpoint.Parse(l, "--listen") : null;

@@ -16,7 +16,7 @@ public sealed class SoakCoverageTests
     private static CoverageSeen Last(string dir) => SoakTestKit.Records<CoverageSeen>(dir)[^1];
 
     /// <summary>The coverage of one thread over the same seeds, through CoverageTracker as `run` counts it.</summary>
-    private static (int Classes, int Pairs, int Both) OneTracker(string scenario, int seeds)
+    private static (long Classes, int Pairs, int Both) OneTracker(string scenario, int seeds)
     {
         var options = SoakTestKit.Options("(unused)", scenario);
         var model = SoakTestKit.Source.Create(scenario, 0);
@@ -41,7 +41,7 @@ public sealed class SoakCoverageTests
         Assert.Equal(Schedules, last.Schedules);
         Assert.False(last.Estimated);
         Assert.True(one.Classes > 1, $"the toy shows {one.Classes} classes: no test");
-        Assert.Equal(one, ((int)last.Classes, last.PairsSeen, last.PairsBothOrders));
+        Assert.Equal(one, (last.Classes, last.PairsSeen, last.PairsBothOrders));
     }
 
     [Fact]
