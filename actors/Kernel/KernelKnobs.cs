@@ -63,6 +63,9 @@ public sealed record KernelKnobs
     /// <summary>B19: dax_writeback_one() write-protects only VMAs that map the entry's first index.</summary>
     public bool DaxWrprotectFirstIndexOnly { get; init; }
 
+    /// <summary>B18: dup_mmap() does not vma_start_write() the parent's VMAs (before fb49c455323f).</summary>
+    public bool ForkNoVmaWriteLock { get; init; }
+
     // --- settings (not bugs): each value is a real kernel ---
 
     /// <summary>stressvm.kernel.perf.mode.</summary>
@@ -70,6 +73,9 @@ public sealed record KernelKnobs
 
     /// <summary>stressvm.kernel.fbdefio.version.</summary>
     public FbdefioVersion FbdefioVersion { get; init; } = FbdefioVersion.V7_0;
+
+    /// <summary>stressvm.kernel.fbdefio.backing.</summary>
+    public FbdefioBacking FbdefioBacking { get; init; } = FbdefioBacking.Pages;
 
     /// <summary>stressvm.kernel.dax.version.</summary>
     public DaxVersion DaxVersion { get; init; } = DaxVersion.V7_0;
@@ -128,11 +134,16 @@ public sealed record KernelKnobs
             k => k.DaxInsertStrictPfn, (k, v) => k with { DaxInsertStrictPfn = v }),
         KernelKnob.Bug("dax-wrprotect-first-index-only", "B19: dax_writeback_one() write-protects only VMAs mapping the first index (06083a0921fd)",
             k => k.DaxWrprotectFirstIndexOnly, (k, v) => k with { DaxWrprotectFirstIndexOnly = v }),
+        KernelKnob.Bug("fork-no-vma-write-lock", "B18: dup_mmap() does not write-lock the parent's VMAs, so a fault under the VMA lock runs on a VMA being copied (fb49c455323f)",
+            k => k.ForkNoVmaWriteLock, (k, v) => k with { ForkNoVmaWriteLock = v }),
 
-        KernelKnob.Choice("perf.mode", "perf ring-buffer mmap: pfnmap (v6.14+) or legacy (<= v6.13)",
-            [(PerfMode.Pfnmap, "pfnmap"), (PerfMode.Legacy, "legacy")], k => k.PerfMode, (k, v) => k with { PerfMode = v }),
+        KernelKnob.Choice("perf.mode", "perf ring-buffer mmap: pfnmap (v6.14+), legacy (<= v6.13), or the list's alternatives mixedmap, mixedmap-prot, mixedmap-typed",
+            [(PerfMode.Pfnmap, "pfnmap"), (PerfMode.Legacy, "legacy"), (PerfMode.Mixedmap, "mixedmap"), (PerfMode.MixedmapProt, "mixedmap-prot"), (PerfMode.MixedmapTyped, "mixedmap-typed")],
+            k => k.PerfMode, (k, v) => k with { PerfMode = v }),
         KernelKnob.Choice("fbdefio.version", "fb_defio: v7.0 (mapping_wrprotect_range) or v6.14 (folio_lock + folio_mkclean)",
             [(FbdefioVersion.V7_0, "v7.0"), (FbdefioVersion.V6_14, "v6.14")], k => k.FbdefioVersion, (k, v) => k with { FbdefioVersion = v }),
+        KernelKnob.Choice("fbdefio.backing", "fb_defio display memory: pages (struct pages) or pfn (no struct page: VM_PFNMAP, pfn_mkwrite)",
+            [(FbdefioBacking.Pages, "pages"), (FbdefioBacking.Pfn, "pfn")], k => k.FbdefioBacking, (k, v) => k with { FbdefioBacking = v }),
         KernelKnob.Choice("dax.version", "fsdax insert: v7.0 (vmf_insert_page_mkwrite, normal PTEs) or v6.14 (insert_pfn, special PTEs)",
             [(DaxVersion.V7_0, "v7.0"), (DaxVersion.V6_14, "v6.14")], k => k.DaxVersion, (k, v) => k with { DaxVersion = v }),
         KernelKnob.Switch("faultaround.old-ptes", "arch_wants_old_prefaulted_pte(): fault-around maps neighbours old",
@@ -204,6 +215,9 @@ public sealed record KernelKnobs
         FaultaroundOldPtes && !ArchHwAccessFlag
             ? "faultaround.old-ptes = true needs arch.hw-access-flag = true: arm64's arch_wants_old_prefaulted_pte() is cpu_has_hw_af(), " +
               "and no other architecture prefaults old PTEs"
+            : FbdefioBacking == FbdefioBacking.Pfn && FbdefioVersion == FbdefioVersion.V6_14
+            ? "fbdefio.backing = pfn needs fbdefio.version = \"v7.0\": v6.14's worker calls folio_lock and folio_mkclean, which need a struct page, " +
+              "and only v6.15+ has the pfn-only mapping_wrprotect_range"
             : null;
 
     /// <summary>This, or a <see cref="KernelKnobsException"/> saying why the combination is no kernel.</summary>

@@ -8,6 +8,25 @@ public enum PerfMode
 
     /// <summary>"legacy": &lt;= v6.13: perf_mmap_fault as ->fault and ->page_mkwrite, page->mapping set.</summary>
     Legacy,
+
+    /// <summary>"mixedmap": Hildenbrand's alternative: vm_insert_pages() from ->mmap on VM_MIXEDMAP, with vm_page_prot as it is then.</summary>
+    Mixedmap,
+
+    /// <summary>"mixedmap-prot": the proposed vm_insert_pages_prot() with perf's read-only protection; the pages are still folios.</summary>
+    MixedmapProt,
+
+    /// <summary>"mixedmap-typed": vm_insert_pages_prot() of pages with a page type the insert leaves unrefcounted and vm_normal_page() refuses.</summary>
+    MixedmapTyped,
+}
+
+/// <summary>stressvm.kernel.fbdefio.backing: what the fb_defio display memory is.</summary>
+public enum FbdefioBacking
+{
+    /// <summary>"pages": vmalloc()ed struct pages; ->fault returns the page, ->page_mkwrite tracks it.</summary>
+    Pages,
+
+    /// <summary>"pfn": no struct page (a DMA carveout): VM_PFNMAP, vmf_insert_pfn in ->fault, ->pfn_mkwrite tracks.</summary>
+    Pfn,
 }
 
 /// <summary>stressvm.kernel.fbdefio.version: which fb_defio the model follows.</summary>

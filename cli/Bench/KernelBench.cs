@@ -41,6 +41,7 @@ public static class KernelBench
         ("dax-mkwrite-skip-pte-check", "dax-mkwrite-skip-pte-check"),
         ("dax-insert-strict-pfn", "dax-insert-strict-pfn"),
         ("dax-wrprotect-first-index-only", "dax-wrprotect-first-index-only"),
+        ("fork-no-vma-write-lock", "fork-vs-vma-locked-fault"),
     ];
 
     public static IReadOnlyList<KernelBenchRow> Run(int ranges = 20, int cap = 2000, int speedSchedules = 20_000, int pctDepth = 3, Action<string>? log = null)

@@ -9,7 +9,7 @@ namespace StressVm.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopKeys = ["description", "expect", "expect-also", "bugs", "kernel", "files", "vmas", "cpus", "background", "swarm", "max-steps", "mailbox-order", "outcomes", "forbid", "exists"];
+    private static readonly string[] TopKeys = ["description", "expect", "expect-also", "bugs", "kernel", "files", "processes", "vmas", "cpus", "background", "swarm", "max-steps", "mailbox-order", "outcomes", "forbid", "exists"];
 
     public static ScenarioSpec Parse(string text, string file, string? name = null)
     {
@@ -65,8 +65,34 @@ public static class ScenarioLoader
             files.Add(fs);
         }
 
+        // processes = [ { name = p0, cpus = [cpu0, cpu1] }, ... ]: each its own mm; none declared = one process.
+        var processes = new List<ProcessSpec>();
+        var cpuProcess = new Dictionary<string, (int Index, SValue At)>(StringComparer.Ordinal);
+        foreach (var pv in Arr(root, "processes"))
+        {
+            var o = Obj(pv, "a process");
+            CheckKeys(o, ["name", "cpus", "parent"], "process");
+            string pname = ReqStr(o, "name");
+            if (processes.Any(x => x.Name == pname)) throw o.Error($"process '{pname}' is defined twice");
+            int parent = -1;
+            if (o["parent"] is { } parv)
+            {
+                string parName = Scalar(parv, "a process name").Text;
+                parent = processes.FindIndex(x => x.Name == parName);
+                if (parent < 0) throw parv.Error($"no process named '{parName}' before '{pname}' (a parent is declared before its child)");
+            }
+            foreach (var cv in Arr(o, "cpus"))
+            {
+                string c = Scalar(cv, "a CPU name").Text;
+                if (cpuProcess.TryGetValue(c, out var was)) throw cv.Error($"CPU '{c}' already runs process '{processes[was.Index].Name}': a CPU runs one process");
+                cpuProcess[c] = (processes.Count, cv);
+            }
+            processes.Add(new ProcessSpec(pname, parent));
+        }
+        if (processes.Count == 0) processes.Add(new ProcessSpec("mm"));
+
         var vmas = new List<VmaSpec>();
-        foreach (var v in Arr(root, "vmas")) vmas.Add(LoadVma(Obj(v, "a VMA"), files, vmas));
+        foreach (var v in Arr(root, "vmas")) vmas.Add(LoadVma(Obj(v, "a VMA"), files, vmas, processes));
         if (vmas.Count == 0) throw root.Error("a scenario needs at least one VMA under 'vmas'");
 
         var cpus = new List<CpuSpec>();
@@ -76,11 +102,37 @@ public static class ScenarioLoader
             CheckKeys(o, ["name", "program"], "cpu");
             string cname = Str(o, "name", $"cpu{cpus.Count}");
             if (cpus.Any(x => x.Name == cname)) throw o.Error($"CPU '{cname}' is defined twice");
+            int proc = 0;
+            if (root["processes"] is not null && !cpuProcess.TryGetValue(cname, out var pc))
+                throw o.Error($"CPU '{cname}' is in no process: with 'processes' declared, list every CPU under one process's 'cpus'");
+            else if (cpuProcess.TryGetValue(cname, out pc)) proc = pc.Index;
             var program = new List<CpuOp>();
-            foreach (var ins in Arr(o, "program")) program.Add(ParseOp(ins, vmas));
-            cpus.Add(new CpuSpec(cname, program));
+            var ins = Arr(o, "program").ToList();
+            for (int i = 0; i < ins.Count; i++)
+            {
+                var op = ParseOp(ins[i], vmas, proc, processes);
+                if (op.Kind == OpKind.Exit && i != ins.Count - 1) throw ins[i].Error("exit ends a thread: it must be the last instruction of its program");
+                program.Add(op);
+            }
+            cpus.Add(new CpuSpec(cname, program, proc));
         }
         if (cpus.Count == 0) throw root.Error("a scenario needs at least one CPU under 'cpus'");
+        foreach (var (c, (_, at)) in cpuProcess)
+            if (cpus.All(x => x.Name != c)) throw at.Error($"no CPU named '{c}' (declare it under 'cpus')");
+        for (int p = 0; p < processes.Count; p++)
+        {
+            if (processes[p].Parent >= 0)
+            {
+                int forks = cpus.Sum(c => c.Program.Count(op => op.Kind == OpKind.Fork && op.Target == p));
+                if (forks != 1) throw root["processes"]!.Error($"process '{processes[p].Name}' has a parent: exactly one 'fork {processes[p].Name}' instruction creates it, found {forks}");
+            }
+            var threads = cpus.Where(c => c.Process == p).ToList();
+            if (threads.Count == 0) throw root["processes"]!.Error($"process '{processes[p].Name}' has no CPU");
+            // exit_mmap runs when the last thread exits (mm_users drops to 0): all of a process's threads exit, or none.
+            int exiting = threads.Count(t => t.Program.Count > 0 && t.Program[^1].Kind == OpKind.Exit);
+            if (exiting != 0 && exiting != threads.Count)
+                throw root["cpus"]!.Error($"process '{processes[p].Name}': every thread must end with exit, or none (the mm is torn down when the last one exits)");
+        }
 
         var background = new List<BackgroundSpec>();
         foreach (var b in Arr(root, "background"))
@@ -113,8 +165,14 @@ public static class ScenarioLoader
                 ops.Add(OpKindOf(s) ?? throw op.Error($"unknown operation '{s}'; known: {string.Join(", ", OpNames)}"));
             }
             if (ops.Count == 0) throw o.Error("swarm needs at least one operation");
+            if (ops.Contains(OpKind.Fork)) throw o["operations"]!.Error("fork is no swarm operation (a forked process is declared with its parent)");
+            if (ops.Contains(OpKind.Mmap) && vmas.FirstOrDefault(x => x.IsSharedAnon) is { } shm)
+                throw o["operations"]!.Error($"swarm operation mmap could draw shared anonymous VMA '{shm.Name}': mmap of shmem at run time is not modelled");
             int opsPerCpu = Int(o, "ops-per-cpu", 4);
             if (opsPerCpu < 1) throw (o["ops-per-cpu"] ?? o).Error($"ops-per-cpu must be at least 1, found {opsPerCpu}");
+            for (int p = 0; p < processes.Count; p++)
+                if (processes[p].Parent >= 0) throw o.Error($"swarm: process '{processes[p].Name}' is forked, which swarm programs cannot do");
+                else if (vmas.All(x => x.Process != p)) throw o.Error($"swarm: process '{processes[p].Name}' has no VMA to draw operations on");
             swarm = new SwarmSpec(opsPerCpu, ops);
         }
 
@@ -142,6 +200,7 @@ public static class ScenarioLoader
             Files = files,
             Vmas = vmas,
             Cpus = cpus,
+            Processes = processes,
             Background = background,
             Swarm = swarm,
             MaxSteps = Int(root, "max-steps", 0),
@@ -167,9 +226,17 @@ public static class ScenarioLoader
         }
     }
 
-    private static VmaSpec LoadVma(SObject o, List<FileSpec> files, List<VmaSpec> vmas)
+    private static VmaSpec LoadVma(SObject o, List<FileSpec> files, List<VmaSpec> vmas, List<ProcessSpec> processes)
     {
-        CheckKeys(o, ["name", "start", "pages", "prot", "shared", "file", "pgoff", "driver"], "VMA");
+        CheckKeys(o, ["name", "start", "pages", "prot", "shared", "file", "pgoff", "driver", "mapped", "process"], "VMA");
+        int process = 0;
+        if (o["process"] is { } pv)
+        {
+            string pn = Scalar(pv, "a process name").Text;
+            process = processes.FindIndex(x => x.Name == pn);
+            if (process < 0) throw pv.Error($"no process named '{pn}'; known: {string.Join(", ", processes.Select(x => x.Name))}");
+            if (processes[process].Parent >= 0) throw pv.Error($"process '{pn}' is created by fork: its VMAs are copies of its parent's, declare none");
+        }
         string name = ReqStr(o, "name");
         if (vmas.Any(x => x.Name == name)) throw o.Error($"VMA '{name}' is defined twice");
         int start = Int(o, "start", -1);
@@ -203,10 +270,21 @@ public static class ScenarioLoader
             flags |= VmFlags.PfnMap;
             if (!shared) throw o.Error("a pfnmap VMA must be shared");
         }
-        foreach (var other in vmas)
-            if (start < other.Start + other.Pages && other.Start < start + pages)
-                throw o["start"]!.Error($"VMA '{name}' overlaps VMA '{other.Name}'");
-        return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver);
+        // mapped = before-run (the default: mapped before the first step) | by-mmap (an mmap instruction maps it).
+        bool byMmap = Str(o, "mapped", "before-run") switch
+        {
+            "before-run" => false,
+            "by-mmap" => true,
+            var m => throw o["mapped"]!.Error($"mapped must be before-run or by-mmap, found '{m}'"),
+        };
+        if (byMmap && file is null && driver is null && shared)
+            throw o["mapped"]!.Error("a shared anonymous VMA (shmem) cannot be mapped by-mmap: a new shmem file per mmap (shmem_zero_setup) is not modelled");
+        // Only VMAs mapped before the run must not overlap: an mmap is MAP_FIXED and replaces what it overlaps.
+        if (!byMmap)
+            foreach (var other in vmas)
+                if (!other.ByMmap && other.Process == process && start < other.Start + other.Pages && other.Start < start + pages)
+                    throw o["start"]!.Error($"VMA '{name}' overlaps VMA '{other.Name}' (only a VMA with mapped = by-mmap may overlap another)");
+        return new VmaSpec(name, start, pages, flags, file, Int(o, "pgoff", 0), driver, byMmap, process);
     }
 
     /// <summary>perf_mmap() (v7.0-rc6 kernel/events/core.c): the checks that make an mmap of the buffer -EINVAL.</summary>
@@ -220,7 +298,7 @@ public static class ScenarioLoader
                                               "perf_mmap fails it with -EINVAL (data_page_nr(rb) != nr_pages)");
     }
 
-    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write"];
+    private static readonly string[] OpNames = ["load", "store", "munmap", "madvise-dontneed", "mprotect-ro", "mprotect-rw", "msync", "fsync", "write", "mmap", "exit", "fork"];
 
     private static OpKind? OpKindOf(string s) => s switch
     {
@@ -233,14 +311,26 @@ public static class ScenarioLoader
         "msync" => OpKind.Msync,
         "fsync" => OpKind.Fsync,
         "write" => OpKind.Write,
+        "mmap" => OpKind.Mmap,
+        "exit" => OpKind.Exit,
+        "fork" => OpKind.Fork,
         _ => null,
     };
 
     /// <summary>"store buf+1", "load anon", "munmap anon", "madvise-dontneed buf+0:1", "mprotect-ro buf".</summary>
-    private static CpuOp ParseOp(SValue v, List<VmaSpec> vmas)
+    private static CpuOp ParseOp(SValue v, List<VmaSpec> vmas, int process, List<ProcessSpec> processes)
     {
         var s = Scalar(v, "an instruction");
         var parts = s.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is ["exit"]) return CpuOp.Exit; // exit(2) of this thread (exit_mmap when the process's last thread exits)
+        if (parts is ["fork", var childName])
+        {
+            int child = processes.FindIndex(x => x.Name == childName);
+            if (child < 0) throw v.Error($"fork names the child process: no process named '{childName}'");
+            if (processes[child].Parent != process)
+                throw v.Error($"process '{childName}' is not a child of '{processes[process].Name}' (give it parent = {processes[process].Name})");
+            return CpuOp.Fork(child);
+        }
         if (parts.Length != 2) throw v.Error($"expected '<operation> <vma>[+page][:pages]', found '{s.Text}'");
         var kind = OpKindOf(parts[0]) ?? throw v.Error($"unknown operation '{parts[0]}'; known: {string.Join(", ", OpNames)}");
         string target = parts[1];
@@ -260,6 +350,18 @@ public static class ScenarioLoader
             target = target[..plus];
         }
         var vma = vmas.FirstOrDefault(x => x.Name == target) ?? throw v.Error($"no VMA named '{target}'");
+        if (kind == OpKind.Exit) throw v.Error("exit takes no VMA: write \"exit\"");
+        int owner = process; // a forked process's threads use the copies of its ancestor's VMAs
+        while (processes[owner].Parent >= 0) owner = processes[owner].Parent;
+        if (vma.Process != owner)
+            throw v.Error($"VMA '{vma.Name}' belongs to process '{processes[vma.Process].Name}', not to '{processes[process].Name}', which this CPU runs");
+        if (kind == OpKind.Mmap)
+        {
+            // mmap(start, pages, prot, flags | MAP_FIXED, fd, pgoff) of the VMA as declared.
+            if (plus >= 0 || colon >= 0) throw v.Error($"mmap maps a whole VMA as declared (its start, pages and pgoff); found '{s.Text}'");
+            if (vma.IsSharedAnon) throw v.Error($"mmap of shared anonymous VMA '{vma.Name}' at run time is not modelled (a new shmem file per mmap, shmem_zero_setup)");
+            return CpuOp.Mmap(vma.Start, vma.Pages, vmas.IndexOf(vma));
+        }
         bool access = kind is OpKind.Load or OpKind.Store;
         if (len < 0) len = access ? 1 : vma.Pages - off;
         if (off + len > vma.Pages) throw v.Error($"'{s.Text}' reaches beyond VMA '{vma.Name}' ({vma.Pages} pages)");

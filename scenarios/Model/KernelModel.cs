@@ -22,10 +22,18 @@ public sealed class KernelModel : IShrinkableModel
         K = new KernelState(knobs);
         System = new ActorSystem(spec.MaxSteps > 0 ? spec.MaxSteps : maxSteps, recordTrace);
 
-        int maxVpn = 1;
-        foreach (var v in spec.Vmas) maxVpn = Math.Max(maxVpn, v.Start + v.Pages);
-        Mm = new MmStruct(K, "mm", (maxVpn + PageTable.PtrsPerPte - 1) / PageTable.PtrsPerPte);
-        K.Mms.Add(Mm);
+        // One mm per process (one implicit process "mm" when the scenario declares none).
+        _mms = new MmStruct[spec.Processes.Count];
+        for (int p = 0; p < _mms.Length; p++)
+        {
+            int maxVpn = 1;
+            int owner = p; // a forked process maps what its ancestor declared
+            while (spec.Processes[owner].Parent >= 0) owner = spec.Processes[owner].Parent;
+            foreach (var v in spec.Vmas)
+                if (v.Process == owner) maxVpn = Math.Max(maxVpn, v.Start + v.Pages);
+            K.Mms.Add(_mms[p] = new MmStruct(K, spec.Processes[p].Name, (maxVpn + PageTable.PtrsPerPte - 1) / PageTable.PtrsPerPte));
+        }
+        Mm = _mms[0];
         foreach (var f in spec.Files) K.Files.Add(new AddressSpace(f.Name, f.Pages));
         // A shared anonymous VMA is shmem (shmem_zero_setup): its own unlinked file, driver ShmemOps.
         _shmem = new AddressSpace?[spec.Vmas.Count];
@@ -36,9 +44,10 @@ public sealed class KernelModel : IShrinkableModel
         _cpus = new CpuActor[spec.Cpus.Count];
         for (int i = 0; i < _cpus.Length; i++)
         {
-            var cpu = new CpuActor(K, Mm, spec.Cpus[i].Name);
+            var mm = _mms[spec.Cpus[i].Process];
+            var cpu = new CpuActor(K, mm, spec.Cpus[i].Name);
             System.ActorOf(Props.Create(() => cpu), cpu.Name);
-            Mm.Cpus.Add(cpu);
+            mm.Cpus.Add(cpu); // mm_cpumask: TLB shootdowns of this mm go to its CPUs
             _cpus[i] = cpu;
         }
         _background = new WritebackActor[spec.Background.Count];
@@ -68,8 +77,11 @@ public sealed class KernelModel : IShrinkableModel
         System.ActorOf(Props.Create(() => sched), "sched");
         K.Sched = sched;
 
-        _mmapLocks.Own(Mm.MmapLock);
-        foreach (var t in Mm.Tables) _ptls.Own(t.Ptl);
+        foreach (var mm in _mms)
+        {
+            _mmapLocks.Own(mm.MmapLock);
+            foreach (var t in mm.Tables) _ptls.Own(t.Ptl);
+        }
         foreach (var f in K.Files) _immap.Own(f.IMmapRwsem);
 
         _vmas = new Vma[spec.Vmas.Count];
@@ -102,7 +114,13 @@ public sealed class KernelModel : IShrinkableModel
                 }
                 _ops[i] = ops;
             }
-            _vmas[i] = new Vma { Name = s.Name, Mm = Mm };
+            _vmas[i] = new Vma { Name = s.Name, Mm = _mms[s.Process] };
+            // What "mmap <vma>" maps (CpuOp.Target = i): the same file, driver instance and flags.
+            K.MmapRequests.Add(new MmapRequest
+            {
+                Name = s.Name, Start = s.Start, Pages = s.Pages, Flags = s.Flags, Pgoff = s.Pgoff,
+                Mapping = _shmem[i] ?? (s.File is null ? null : File(s.File)), Ops = _ops[i],
+            });
         }
         _devices = devices.ToArray();
         System.AddMonitor(new KernelMonitor(K));
@@ -124,7 +142,10 @@ public sealed class KernelModel : IShrinkableModel
     public ScenarioSpec Spec { get; }
     public KernelKnobs Knobs { get; }
     public KernelState K { get; }
+    /// <summary>The first process's mm (the only one unless the scenario declares processes).</summary>
     public MmStruct Mm { get; }
+    public IReadOnlyList<MmStruct> Mms => _mms;
+    private readonly MmStruct[] _mms;
     public ActorSystem System { get; }
     public IReadOnlyList<CpuActor> Cpus => _cpus;
     public IReadOnlyList<WritebackActor> Background => _background;
@@ -146,6 +167,7 @@ public sealed class KernelModel : IShrinkableModel
         for (int i = 0; i < _vmas.Length; i++)
         {
             var s = Spec.Vmas[i];
+            if (s.ByMmap) continue; // mapped = by-mmap: an mmap instruction maps it (MmapSyscall)
             var v = _vmas[i];
             v.Start = s.Start;
             v.End = s.Start + s.Pages;
@@ -154,9 +176,12 @@ public sealed class KernelModel : IShrinkableModel
             v.Ops = _ops[i];
             v.Mapping = _shmem[i] ?? (s.File is null ? null : File(s.File));
             v.ResetLock();
-            Mm.InsertVma(v);
-            v.Mapping?.IMmap.Add(v); // vma_link_file
-            v.Ops?.Populate(K, v);
+            // "Mapped before the run": __mmap_region's steps with nothing else running (see MmapRegion).
+            v.PageProt = PgProt.VmGetPageProt(v.Flags); // __mmap_new_vma: vma->vm_page_prot = map->page_prot
+            v.Ops?.Mmap(K, v, -1);                     // __mmap_new_file_vma -> mmap_file -> f_op->mmap
+            v.Mm.InsertVma(v);                         // vma_iter_store_new
+            v.Mapping?.IMmap.Add(v);                   // vma_link_file
+            PgProt.VmaSetPageProt(v);                  // __mmap_complete -> vma_set_page_prot
         }
         if (Spec.Swarm is null)
             for (int i = 0; i < _cpus.Length; i++) _cpus[i].SetProgram(ToArray(Spec.Cpus[i].Program));
@@ -195,7 +220,8 @@ public sealed class KernelModel : IShrinkableModel
 
     private void StartActors(ActorSystem _)
     {
-        foreach (var c in _cpus) c.Start();
+        for (int i = 0; i < _cpus.Length; i++)
+            if (Spec.Processes[Spec.Cpus[i].Process].Parent < 0) _cpus[i].Start(); // a child's threads start at fork
         foreach (var b in _background) b.Start();
         foreach (var (d, _) in _devices) d.Start();
     }

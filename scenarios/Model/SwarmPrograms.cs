@@ -15,23 +15,47 @@ public static class SwarmPrograms
         var rng = Prng.Split(seed, "swarm");
         Span<OpKind> enabled = stackalloc OpKind[swarm.Operations.Count];
         int n = DrawEnabled(swarm, rng, enabled);
-        var vmas = spec.Vmas;
-        foreach (var cpu in cpus)
+        // exit is no drawn operation: when the seed enables it, every thread's program ends with exit.
+        bool exit = false;
+        for (int i = 0; i < n; i++)
+            if (enabled[i] == OpKind.Exit)
+            {
+                exit = true;
+                enabled[i] = enabled[--n];
+                if (n == 0) enabled[n++] = OpKind.Store;
+                break;
+            }
+        for (int c = 0; c < cpus.Count; c++)
         {
-            var program = new CpuOp[swarm.OpsPerCpu];
-            for (int i = 0; i < program.Length; i++)
+            var cpu = cpus[c];
+            var vmas = VmasOf(spec, spec.Cpus[c].Process); // a thread reaches its own process's VMAs
+            var program = new CpuOp[swarm.OpsPerCpu + (exit ? 1 : 0)];
+            if (exit) program[^1] = CpuOp.Exit;
+            for (int i = 0; i < swarm.OpsPerCpu; i++)
             {
                 var kind = enabled[rng.NextInt(n)];
                 var v = vmas[rng.NextInt(vmas.Count)];
                 program[i] = kind switch
                 {
                     OpKind.Load or OpKind.Store => new CpuOp(kind, v.Start + rng.NextInt(v.Pages)),
+                    OpKind.Mmap => CpuOp.Mmap(v.Start, v.Pages, IndexOf(spec.Vmas, v)),
                     _ => new CpuOp(kind, v.Start, v.Pages),
                 };
             }
             cpu.SetProgram(program);
         }
     }
+
+    private static int IndexOf(IReadOnlyList<VmaSpec> vmas, VmaSpec v)
+    {
+        for (int i = 0; i < vmas.Count; i++)
+            if (ReferenceEquals(vmas[i], v)) return i;
+        return -1;
+    }
+
+    /// <summary>The VMAs of process <paramref name="p"/> (all of them in a one-process scenario: the same draws as before).</summary>
+    private static IReadOnlyList<VmaSpec> VmasOf(ScenarioSpec spec, int p) =>
+        spec.Processes.Count == 1 ? spec.Vmas : spec.Vmas.Where(v => v.Process == p).ToArray();
 
     /// <summary>Each operation is enabled with probability 3/4; at least one access kind stays on. The first draws of the "swarm" stream.</summary>
     private static int DrawEnabled(SwarmSpec swarm, Prng rng, Span<OpKind> enabled)

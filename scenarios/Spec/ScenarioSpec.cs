@@ -5,11 +5,25 @@ namespace StressVm.Scenarios;
 /// <summary>A file (address_space) with a number of pages.</summary>
 public sealed record FileSpec(string Name, int Pages);
 
-/// <summary>A VMA: start and length in pages, flags, and for file mappings the file, pgoff and driver.</summary>
-public sealed record VmaSpec(string Name, int Start, int Pages, VmFlags Flags, string? File = null, int Pgoff = 0, string? Driver = null);
+/// <summary>
+/// A VMA: start and length in pages, flags, and for file mappings the file, pgoff and driver. <paramref name="ByMmap"/>:
+/// not mapped before the run; an <c>mmap</c> instruction maps it (MAP_FIXED at Start).
+/// </summary>
+public sealed record VmaSpec(string Name, int Start, int Pages, VmFlags Flags, string? File = null, int Pgoff = 0, string? Driver = null, bool ByMmap = false, int Process = 0)
+{
+    /// <summary>mmap(MAP_SHARED | MAP_ANONYMOUS): shmem.</summary>
+    public bool IsSharedAnon => File is null && Driver is null && (Flags & VmFlags.Shared) != 0;
+}
 
-/// <summary>A CPU (one thread of the process) and its program.</summary>
-public sealed record CpuSpec(string Name, IReadOnlyList<CpuOp> Program);
+/// <summary>A CPU (one thread of process <paramref name="Process"/>, an index into ScenarioSpec.Processes) and its program.</summary>
+public sealed record CpuSpec(string Name, IReadOnlyList<CpuOp> Program, int Process = 0);
+
+/// <summary>
+/// A process: its own mm (VMA tree, page tables, mmap_lock, mm_cpumask); its CPUs are its threads. With a
+/// <paramref name="Parent"/> (an index into ScenarioSpec.Processes) it is created by a <c>fork</c> instruction of
+/// a parent's thread: it starts with a copy of the parent's VMAs, and its threads run once the fork returned.
+/// </summary>
+public sealed record ProcessSpec(string Name, int Parent = -1);
 
 /// <summary>A background kernel actor: today the generic writeback of one file.</summary>
 public sealed record BackgroundSpec(string Kind, string Name, string File, int Passes = 1, WalkKind Walk = WalkKind.FolioMkclean);
@@ -41,6 +55,8 @@ public sealed record ScenarioSpec
     public IReadOnlyList<FileSpec> Files { get; init; } = [];
     public IReadOnlyList<VmaSpec> Vmas { get; init; } = [];
     public IReadOnlyList<CpuSpec> Cpus { get; init; } = [];
+    /// <summary>The processes (<c>processes</c>); one implicit process "mm" when the scenario declares none.</summary>
+    public IReadOnlyList<ProcessSpec> Processes { get; init; } = [new ProcessSpec("mm")];
     public IReadOnlyList<BackgroundSpec> Background { get; init; } = [];
     public SwarmSpec? Swarm { get; init; }
     /// <summary>Step budget for this scenario (0: the run settings decide).</summary>

@@ -62,6 +62,12 @@ public sealed class CpuActor : KernelActor
         if (_program.Length > 0) Self.Tell(RunNext.Instance, Self);
     }
 
+    /// <summary>A forked process's thread starts when <paramref name="parent"/>'s fork has copied the mm.</summary>
+    public void StartFrom(KernelActor parent)
+    {
+        if (_program.Length > 0) Self.Tell(RunNext.Instance, parent.Self);
+    }
+
     protected override bool TryReset()
     {
         Tlb.Clear();
@@ -111,6 +117,19 @@ public sealed class CpuActor : KernelActor
                 break;
             case OpKind.Msync:
                 outcome = Ret(await MsyncSyscall.Msync(this, Mm, op.Vpn, op.Vpn + op.Pages).ConfigureAwait(false));
+                break;
+            case OpKind.Fork:
+            {
+                var child = K.Mms[op.Target];
+                outcome = Ret(await DupMmap.Fork(this, Mm, child).ConfigureAwait(false));
+                foreach (var c in child.Cpus) c.StartFrom(this); // the child's threads run from here
+                break;
+            }
+            case OpKind.Exit:
+                outcome = Ret(await ExitMmap.Exit(this, Mm).ConfigureAwait(false));
+                break;
+            case OpKind.Mmap:
+                outcome = Ret(await MmapSyscall.Mmap(this, Mm, K.MmapRequests[op.Target]).ConfigureAwait(false));
                 break;
             case OpKind.MprotectRead:
             case OpKind.MprotectWrite:

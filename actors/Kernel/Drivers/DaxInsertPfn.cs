@@ -9,11 +9,12 @@ namespace StressVm.Kernel;
 /// the same pfn: then it is upgraded in place (pte_mkyoung + pte_mkdirty + maybe_mkwrite, ptep_set_access_flags);
 /// a mismatch is skipped (VM_FAULT_NOPAGE: the access is retried), with a WARN unless it is the zero page
 /// (f2c57d91b0d9). v7.0 differs: <see cref="DaxInsertPage"/> (normal PTEs, no mkdirty, a mismatch is SIGBUS).
+/// InsertPfn is insert_pfn() itself, which v7.0's vmf_insert_pfn / vmf_insert_pfn_prot also use (<see cref="VmfInsertPfn"/>).
 /// </summary>
 public static class DaxInsertPfn
 {
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public static async ValueTask<VmFault> InsertPfn(KernelActor cur, Vmf vmf, int pfn, bool mkwrite)
+    public static async ValueTask<VmFault> InsertPfn(KernelActor cur, Vmf vmf, int pfn, bool mkwrite, PgProt? prot = null)
     {
         var k = cur.K;
         var mm = vmf.Mm;
@@ -45,8 +46,8 @@ public static class DaxInsertPfn
             cur.PteUnlock(mm, vmf.Vpn);
             return VmFault.NoPage;
         }
-        // pte_mkspecial(pfn_pte(pfn, prot)); prot is read-only under write-notify.
-        var entry = new Pte { Present = true, Pfn = pfn, Special = true, Young = true };
+        // pte_mkspecial(pfn_pte(pfn, prot)); prot (vm_page_prot for vmf_insert_mixed) is read-only under write-notify.
+        var entry = new Pte { Present = true, Pfn = pfn, Special = true, Young = true, Write = (prot ?? vma.PageProt).Write };
         if (mkwrite)
         {
             entry.Dirty = true;

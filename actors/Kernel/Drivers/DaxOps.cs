@@ -27,7 +27,11 @@ public sealed class DaxOps : VmOperations
     public DaxInode Inode => _inode;
 
     /// <summary>The mmap of a DAX file: VM_MIXEDMAP (ext4_file_mmap / xfs_file_mmap with IS_DAX).</summary>
-    public override void Populate(KernelState k, Vma vma) => vma.Flags |= VmFlags.MixedMap;
+    public override int Mmap(KernelState k, Vma vma, int actor)
+    {
+        vma.Flags |= VmFlags.MixedMap; // ext4_file_mmap: vm_flags_set(vma, VM_MIXEDMAP) when IS_DAX
+        return 0;
+    }
 
     public override ValueTask<VmFault> Fault(KernelActor cur, Vmf vmf) => DaxIomapPteFault(cur, vmf);
 

@@ -19,14 +19,18 @@ public sealed class FaultAroundOps : VmOperations
     public override bool HasMapPages => true;
     public override DriverDevice Device => _stats;
 
-    /// <summary>The file was read before: every page of the mapped range is cached and uptodate.</summary>
-    public override void Populate(KernelState k, Vma vma)
+    /// <summary>
+    /// generic_file_mmap() maps nothing; the model makes the file warm here: it was read before, so every page of
+    /// the mapped range is cached and uptodate.
+    /// </summary>
+    public override int Mmap(KernelState k, Vma vma, int actor)
     {
         for (int i = 0; i < vma.Pages; i++)
         {
             int index = vma.Pgoff + i;
             if (index < vma.Mapping!.Pages.Length) FilemapOps.FindOrCreatePage(k, vma.Mapping, index);
         }
+        return 0;
     }
 
     public override ValueTask<VmFault> Fault(KernelActor cur, Vmf vmf) => FilemapOps.Instance.Fault(cur, vmf);

@@ -58,10 +58,12 @@ public sealed class FbDefioInfo : DriverDevice
             for (int i = 0; i < n; i++) _pagerefs[i] = new FbDefioPageref();
             _device = new long[n];
         }
+        bool pfn = k.Knobs.FbdefioBacking == FbdefioBacking.Pfn;
         for (int i = 0; i < n; i++)
         {
-            var f = k.AllocFrame(FrameKind.Normal); // vmalloc()ed screen buffer: the driver holds one reference
-            f.Refcount = 1;
+            // vmalloc()ed screen buffer (the driver holds one reference), or a DMA carveout with no struct page.
+            var f = k.AllocFrame(pfn ? FrameKind.Device : FrameKind.Normal);
+            if (!pfn) f.Refcount = 1;
             _pages[i] = f;
             _pagerefs[i].Reset(i);
         }

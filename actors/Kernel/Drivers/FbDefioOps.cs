@@ -10,20 +10,39 @@ namespace StressVm.Kernel;
 public sealed class FbDefioOps : VmOperations
 {
     private readonly FbDefioInfo _info = new();
+    private bool _pfn;
 
     public override string Name => "fbdefio";
     public override bool HasFault => true;
-    public override bool HasPageMkwrite => true;
+    // fbdefio.backing = pfn: { .fault, .pfn_mkwrite } (no struct page, so no page_mkwrite); read at ->mmap.
+    public override bool HasPageMkwrite => !_pfn;
+    public override bool HasPfnMkwrite => _pfn;
     public override DriverDevice Device => _info;
     public FbDefioInfo Info => _info;
 
-    /// <summary>fb_deferred_io_fault(): vmalloc_to_page + get_page; return 0 so the core locks the page.</summary>
+    /// <summary>
+    /// fb_deferred_io_mmap(): vm_ops, VM_DONTEXPAND | VM_DONTDUMP (+ VM_IO). With fbdefio.backing = pfn (the
+    /// struct-page-less defio of seeds/004, not in v7.0) also VM_PFNMAP, as every pfn-only mapping needs for
+    /// vmf_insert_pfn.
+    /// </summary>
+    public override int Mmap(KernelState k, Vma vma, int actor)
+    {
+        _pfn = k.Knobs.FbdefioBacking == FbdefioBacking.Pfn;
+        if (_pfn) vma.Flags |= VmFlags.PfnMap;
+        return 0;
+    }
+
+    /// <summary>
+    /// fb_deferred_io_fault(): vmalloc_to_page + get_page; return 0 so the core locks the page. backing = pfn:
+    /// vmf_insert_pfn(vma, addr, pfn) with vm_page_prot (read-only: write notification) and VM_FAULT_NOPAGE.
+    /// </summary>
     public override ValueTask<VmFault> Fault(KernelActor cur, Vmf vmf)
     {
         var info = _info;
         int pgoff = vmf.Pgoff; // offset = vmf->pgoff << PAGE_SHIFT
         if (pgoff >= info.NPagerefs) return new(VmFault.SigBus); // offset >= info->fix.smem_len
         var page = info.PageAt(pgoff);
+        if (_pfn) return VmfInsertPfn.Insert(cur, vmf, page.Pfn);
         cur.K.FolioGet(page); // fb_deferred_io_get_page: get_page
         if (cur.K.Knobs.FbdefioVersion == FbdefioVersion.V6_14)
         {
@@ -73,6 +92,28 @@ public sealed class FbDefioOps : VmOperations
         // dropped fbdefio->lock: a preemption here lets the woken worker run first.
         await info.Preempt.Here(cur).ConfigureAwait(false);
         return VmFault.Locked;
+    }
+
+    /// <summary>
+    /// backing = pfn: -&gt;pfn_mkwrite does what fb_deferred_io_track_page does, without the page lock (there is no
+    /// struct page to lock, and pfn_mkwrite cannot return VM_FAULT_LOCKED): list the pageref under fbdefio-&gt;lock,
+    /// schedule the work, return 0; wp_pfn_shared then makes the PTE writable in finish_mkwrite_fault.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<VmFault> PfnMkwrite(KernelActor cur, Vmf vmf)
+    {
+        var info = _info;
+        int pgoff = vmf.Pgoff;
+        if (pgoff >= info.NPagerefs) return VmFault.SigBus;
+        info.Mkwrites++;
+        await cur.Lock(info.Lock);
+        var pageref = PagerefGet(cur, pgoff, info.PageAt(pgoff));
+        cur.Unlock(info.Lock);
+        if (pageref is null) return VmFault.Oom;
+        info.ScheduleDelayedWork(cur);
+        // As in page_mkwrite: the task may be preempted after dropping fbdefio->lock, before finish_mkwrite_fault.
+        await info.Preempt.Here(cur).ConfigureAwait(false);
+        return VmFault.None;
     }
 
     /// <summary>

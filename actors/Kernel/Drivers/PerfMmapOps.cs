@@ -9,6 +9,8 @@ namespace StressVm.Kernel;
 /// at mmap time as special read-only VM_PFNMAP PTEs; only the control page (pgoff 0) may become writable.
 /// legacy (&lt;= v6.13): { .open, .close, .fault = perf_mmap_fault, .page_mkwrite = perf_mmap_fault }; the
 /// fault sets page-&gt;mapping/index so do_page_mkwrite() does not take the page for a truncated one.
+/// mixedmap, mixedmap-prot, mixedmap-typed: the alternatives of the seeds' thread, with pfnmap's vm_ops
+/// (see HOCON.conf stressvm.kernel.perf.mode).
 /// </summary>
 public sealed class PerfMmapOps : VmOperations
 {
@@ -21,25 +23,42 @@ public sealed class PerfMmapOps : VmOperations
     public override DriverDevice Device => _rb;
     public PerfRingBuffer RingBuffer => _rb;
 
-    // The mode is read at mmap (Populate) from the run's knobs; the hooks the core sees follow it.
+    // The mode is read at mmap (->mmap) from the run's knobs; the hooks the core sees follow it.
     public override bool HasFault => _legacy;
     public override bool HasPageMkwrite => _legacy;
     public override bool HasPfnMkwrite => !_legacy;
 
     /// <summary>perf_mmap(): perf_mmap_rb, then (pfnmap) map_range() with read-only special PTEs.</summary>
-    public override void Populate(KernelState k, Vma vma)
+    public override int Mmap(KernelState k, Vma vma, int actor)
     {
-        _legacy = k.Knobs.PerfMode == PerfMode.Legacy;
+        var mode = k.Knobs.PerfMode;
+        _legacy = mode == PerfMode.Legacy;
         _rb.MmapRb(k, vma);
-        if (_legacy) return; // pages arrive through perf_mmap_fault
-        vma.Flags |= VmFlags.PfnMap; // remap_pfn_range() sets VM_PFNMAP
+        vma.Flags |= VmFlags.DontCopy; // vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP)
+        if (_legacy) return 0; // pages arrive through perf_mmap_fault
+        var rbPages = _rb.Pages[vma.Pgoff..(vma.Pgoff + vma.Pages)];
+        switch (mode)
+        {
+            case PerfMode.Mixedmap:
+                // Hildenbrand, seeds/001: "Would we be able to achieve something comparable with vm_insert_pages(), to
+                // just map them in advance?" vm_insert_pages reads vma->vm_page_prot now, inside ->mmap, where it is
+                // still vm_get_page_prot(VM_SHARED | VM_WRITE): writable; vma_set_page_prot comes in __mmap_complete.
+                return InsertPage.VmInsertPages(k, vma, vma.Start, rbPages, actor);
+            case PerfMode.MixedmapProt:
+            case PerfMode.MixedmapTyped:
+                // "So all you want is a vm_insert_pages() variant where we can pass in the vm_page_prot?"
+                return InsertPage.VmInsertPagesProt(k, vma, vma.Start, rbPages, PgProt.VmGetPageProt(vma.Flags & ~VmFlags.Shared), actor);
+        }
+        // map_range(): for each page, remap_pfn_range(vma, va, page_to_pfn(page), PAGE_SIZE,
+        // vm_get_page_prot(vm_flags & ~VM_SHARED)): the "private" protection is read-only, so the first write to
+        // any page faults into perf_mmap_pfn_mkwrite. Sets VM_PFNMAP.
+        var prot = PgProt.VmGetPageProt(vma.Flags & ~VmFlags.Shared);
         for (int vpn = vma.Start; vpn < vma.End; vpn++)
         {
-            // remap_pfn_range(vma, va, page_to_pfn(page), PAGE_SIZE, vm_get_page_prot(vm_flags & ~VM_SHARED)):
-            // the "private" protection is read-only, so the first write to any page faults.
-            var page = _rb.PageAt(vma.PgoffOf(vpn));
-            vma.Mm.SetPte(vpn, new Pte { Present = true, Pfn = page.Pfn, Special = true, Young = true }, -1);
+            int err = RemapPfnRange.Remap(k, vma, vpn, _rb.PageAt(vma.PgoffOf(vpn)).Pfn, 1, prot, actor);
+            if (err != 0) return err;
         }
+        return 0;
     }
 
     /// <summary>perf_mmap_pfn_mkwrite(): "The first page is the user control page, others are read-only."</summary>

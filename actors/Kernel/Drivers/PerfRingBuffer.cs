@@ -32,6 +32,7 @@ public sealed class PerfRingBuffer : DriverDevice
     /// <summary>Pages of the buffer: 1 control page + data pages, fixed by the first mmap.</summary>
     public int NrPages => _pages.Length;
     public Frame PageAt(int pgoff) => _pages[pgoff];
+    public ReadOnlySpan<Frame> Pages => _pages;
     /// <summary>The ops instance whose VMAs map this buffer (for the live-VMA count).</summary>
     internal VmOperations Ops = null!;
     internal MmStruct? Mm;
@@ -75,6 +76,7 @@ public sealed class PerfRingBuffer : DriverDevice
                 var f = k.AllocFrame(FrameKind.Normal); // rb pages: kernel allocations with a struct page
                 f.Refcount = 1;                         // held by the buffer
                 f.UserReadOnly = i > 0;                 // data pages: "others are read-only"
+                f.KernelMappedType = k.Knobs.PerfMode == PerfMode.MixedmapTyped; // the proposed page type
                 _pages[i] = f;
             }
             Allocated = Attached = true;
@@ -141,8 +143,8 @@ public sealed class PerfRingBuffer : DriverDevice
     public override (string Invariant, string Detail)? AtEnd(KernelState k)
     {
         int live = 0;
-        if (Mm is not null)
-            foreach (var v in Mm.Vmas)
+        foreach (var mm in k.Mms) // every process that maps the buffer
+            foreach (var v in mm.Vmas)
                 if (v.Ops == Ops) live++;
         if (RbMmapCount != live || EventMmapCount != live)
             return (Invariants.Refcount,

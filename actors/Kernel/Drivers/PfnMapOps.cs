@@ -12,14 +12,20 @@ public class PfnMapOps : VmOperations
     public override string Name => "pfnmap";
     public override bool HasPfnMkwrite => true;
 
-    /// <summary>remap_pfn_range(): one kernel frame per page, mapped read-only and special.</summary>
-    public override void Populate(KernelState k, Vma vma)
+    /// <summary>
+    /// -&gt;mmap: one kernel frame per page, remap_pfn_range() with the read-only protection perf's map_range passes
+    /// (vm_get_page_prot(vm_flags &amp; ~VM_SHARED)), so every first write reaches -&gt;pfn_mkwrite.
+    /// </summary>
+    public override int Mmap(KernelState k, Vma vma, int actor)
     {
+        var prot = PgProt.VmGetPageProt(vma.Flags & ~VmFlags.Shared);
         for (int vpn = vma.Start; vpn < vma.End; vpn++)
         {
             var f = k.AllocFrame(FrameKind.Kernel);
-            vma.Mm.SetPte(vpn, new Pte { Present = true, Pfn = f.Pfn, Special = true }, -1);
+            int err = RemapPfnRange.Remap(k, vma, vpn, f.Pfn, 1, prot, actor);
+            if (err != 0) return err;
         }
+        return 0;
     }
 
     public override ValueTask<VmFault> PfnMkwrite(KernelActor cur, Vmf vmf) => new(VmFault.None);

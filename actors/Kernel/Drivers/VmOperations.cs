@@ -25,8 +25,15 @@ public abstract class VmOperations
     /// <summary>-&gt;map_pages: fault-around over [startVpn, endVpn); NOPAGE iff vmf.Vpn got mapped.</summary>
     public virtual ValueTask<VmFault> MapPages(KernelActor cur, Vmf vmf, int startVpn, int endVpn) => new(VmFault.None);
 
-    /// <summary>At mmap time, before any fault (remap_pfn_range and the like).</summary>
-    public virtual void Populate(KernelState k, Vma vma) { }
+    /// <summary>
+    /// f_op-&gt;mmap, from __mmap_new_file_vma() (mm/vma.c): before vma_link_file and before __mmap_complete's
+    /// vma_set_page_prot, so vma-&gt;vm_page_prot is still vm_get_page_prot(vm_flags) (writable for a shared writable
+    /// mapping even when the driver wants write notification). Drivers set vm_flags, set up their state and may
+    /// map pages now (remap_pfn_range, vm_insert_pages), with mmap_lock held for write. A VMA mapped before the run
+    /// has it called before the first step; an mmap instruction calls it from the CPU (actor = its id).
+    /// Returns 0 or a negative errno (the mmap fails and its partial mapping is undone).
+    /// </summary>
+    public virtual int Mmap(KernelState k, Vma vma, int actor) => 0;
 
     /// <summary>-&gt;close, from remove_vma().</summary>
     public virtual void Close(KernelActor cur, Vma vma) { }

@@ -24,7 +24,8 @@ public static class AnonFault
             cur.PteUnlock(mm, vmf.Vpn);
             return VmFault.None;
         }
-        // vmf_anon_prepare() (anon_vma assumed prepared); alloc_anon_folio(): no lock held.
+        // vmf_anon_prepare() -> anon_vma_prepare(): the VMA gets its anon_vma; alloc_anon_folio(): no lock held.
+        vmf.Vma.AnonVma = true;
         var folio = k.AllocFrame(FrameKind.Normal);
         folio.Anon = true;
         folio.Refcount = 1;

@@ -162,6 +162,7 @@ public static class WpFault
         var k = cur.K;
         var mm = vmf.Mm;
         var old = vmf.Page;
+        vmf.Vma.AnonVma = true; // vmf_anon_prepare()
         var copy = k.AllocFrame(FrameKind.Normal);
         copy.Anon = true;
         copy.Refcount = 1;

@@ -30,9 +30,11 @@ public static class MprotectSyscall
             {
                 v.Flags |= VmFlags.Write;
                 v.ReadOnlyCommitted = false;
+                PgProt.VmaSetPageProt(v); // mprotect_fixup -> vma_set_page_prot
                 continue; // upgrades happen lazily, by write faults
             }
             v.Flags &= ~VmFlags.Write;
+            PgProt.VmaSetPageProt(v); // mprotect_fixup -> vma_set_page_prot
             // change_pte_range(): one PTL hold per PTE table.
             for (int lo = v.Start; lo < v.End;)
             {

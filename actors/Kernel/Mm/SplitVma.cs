@@ -35,7 +35,7 @@ public static class SplitVma
         var tail = new Vma
         {
             Name = vma.Name + "'", Mm = mm, Start = addr, End = vma.End, Flags = vma.Flags, Ops = vma.Ops,
-            Pgoff = vma.PgoffOf(addr), Mapping = vma.Mapping,
+            Pgoff = vma.PgoffOf(addr), Mapping = vma.Mapping, PageProt = vma.PageProt,
         };
         tail.ResetLock();
         tail.LockSeq = mm.MmLockSeq; // vma_start_write(new): locked until mmap_write_unlock

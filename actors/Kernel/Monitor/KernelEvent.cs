@@ -21,6 +21,10 @@ public enum EventKind : byte
     Livelock,
     /// <summary>A user access gets a signal (Code: <see cref="AccessOutcome"/>; Object: the mm; Flag: a store; Detail: the deciding code).</summary>
     Signal,
+    /// <summary>A mapping the rmap cannot reach (Frame, Vpn; Object: the VMA; Detail: how).</summary>
+    RmapInconsistent,
+    /// <summary>mmap stored a new VMA over [Vpn, Vpn + Code) of the mm (Object): those pages are mapped again.</summary>
+    Mmapped,
 }
 
 /// <summary>One event; small and allocation-free except for the optional detail.</summary>

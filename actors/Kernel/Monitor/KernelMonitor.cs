@@ -85,6 +85,11 @@ public sealed class KernelMonitor : ISafetyMonitor
                 if (_outside.CheckZapDone((ZapRecord)e.Object!, munmap: e.Flag) is { } left)
                     return V(Invariants.OutsideVma, step, who, $"{who}: {left}");
                 return CheckZap(sys, step, who, (ZapRecord)e.Object!, munmap: e.Flag);
+            case EventKind.RmapInconsistent:
+                return V(Invariants.Refcount, step, who, $"{who}: {e.Detail}");
+            case EventKind.Mmapped:
+                _outside.Mapped((MmStruct)e.Object!, e.Vpn, e.Vpn + e.Code);
+                return null;
             case EventKind.Signal:
                 return SignalChecker.Check(e) is { } why ? V(Invariants.UnexpectedSignal, step, who, $"{who}: {why}") : null;
             case EventKind.Warn:

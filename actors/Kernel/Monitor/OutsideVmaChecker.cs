@@ -3,15 +3,17 @@ namespace StressVm.Kernel;
 /// <summary>
 /// The outside-vma oracle. When munmap or madvise(MADV_DONTNEED) returns, no present PTE of its range may lie
 /// outside every VMA (munmap zaps every PTE of what it unmaps, under the VMA write lock that keeps faults
-/// out: vms_gather_munmap_vmas / unmap_region). From then on a page munmap unmapped stays unmapped (the
-/// model has no mmap), so a PTE installed there, or a load or store there that succeeds, is memory the
-/// program no longer has: the kernel gives SIGSEGV (SEGV_MAPERR) instead.
+/// out: vms_gather_munmap_vmas / unmap_region). From then on a page munmap unmapped stays unmapped until an
+/// mmap maps a VMA over it again, so a PTE installed there while no VMA covers it, or a load or store there
+/// that succeeds, is memory the program no longer has: the kernel gives SIGSEGV (SEGV_MAPERR) instead.
 /// </summary>
 public sealed class OutsideVmaChecker
 {
     private readonly KernelState _k;
     /// <summary>Per mm (index in KernelState.Mms): pages a returned munmap left outside every VMA.</summary>
     private readonly List<bool[]> _unmapped = new();
+    /// <summary>Per mm: KernelState.Clock when an mmap last stored a VMA over the page (0: never this run).</summary>
+    private readonly List<long[]> _mappedAt = new();
     /// <summary>Some munmap returned this run (the per-step checks cost nothing before).</summary>
     private bool _any;
 
@@ -20,6 +22,7 @@ public sealed class OutsideVmaChecker
     public void Reset()
     {
         foreach (var u in _unmapped) Array.Clear(u);
+        foreach (var m in _mappedAt) Array.Clear(m);
         _any = false;
     }
 
@@ -30,6 +33,13 @@ public sealed class OutsideVmaChecker
         return _unmapped[i];
     }
 
+    private long[] MappedAt(MmStruct mm)
+    {
+        int i = _k.Mms.IndexOf(mm);
+        while (_mappedAt.Count <= i) _mappedAt.Add(new long[_k.Mms[_mappedAt.Count].MaxVpn]);
+        return _mappedAt[i];
+    }
+
     /// <summary>
     /// munmap/madvise returned: its range must hold no PTE outside a VMA; munmap's range is now gone. For madvise
     /// only pages an earlier munmap removed count: a munmap still running may not have zapped its range yet.
@@ -38,9 +48,13 @@ public sealed class OutsideVmaChecker
     {
         var mm = z.Mm;
         var gone = Of(mm);
+        var mapped = _mappedAt.Count > _k.Mms.IndexOf(mm) ? MappedAt(mm) : null;
         for (int vpn = Math.Max(0, z.Start); vpn < Math.Min(z.End, mm.MaxVpn); vpn++)
         {
             if (mm.FindVma(vpn) is not null) continue;
+            // An mmap stored a VMA here after this call began (and another munmap may be removing it): the page
+            // is no longer this call's to have left unmapped.
+            if (mapped is not null && mapped[vpn] >= z.StartedAt) continue;
             if (munmap) gone[vpn] = _any = true;
             else if (!gone[vpn]) continue;
             var pte = mm.GetPte(vpn);
@@ -48,6 +62,18 @@ public sealed class OutsideVmaChecker
                 return $"{z.Syscall} [{z.Start:x}-{z.End:x}) returned but a PTE at {vpn:x} (pfn {pte.Pfn}) remains outside every VMA";
         }
         return null;
+    }
+
+    /// <summary>An mmap stored a VMA over [start, end): what an earlier munmap removed is mapped again.</summary>
+    public void Mapped(MmStruct mm, int start, int end)
+    {
+        var gone = Of(mm);
+        var at = MappedAt(mm);
+        for (int vpn = Math.Max(0, start); vpn < Math.Min(end, gone.Length); vpn++)
+        {
+            gone[vpn] = false;
+            at[vpn] = _k.Clock;
+        }
     }
 
     /// <summary>A PTE was installed: not in a page a returned munmap removed.</summary>

@@ -22,6 +22,11 @@ public sealed class Frame
     public bool FsDaxRefcounted;
     /// <summary>A page user space may map but never write (perf ring-buffer data pages): a user store to it is write-to-readonly when it happens.</summary>
     public bool UserReadOnly;
+    /// <summary>
+    /// A page type for "kernel allocations mapped to user space" (Hildenbrand's proposal, seeds/001: not in v7.0):
+    /// vm_insert_pages_prot() leaves it unrefcounted and unmapped and vm_normal_page() refuses it.
+    /// </summary>
+    public bool KernelMappedType;
     /// <summary>The filesystem's per-dirty-page state set up by ->page_mkwrite (buffers, NFS write request).</summary>
     public bool FsPrivate;
     /// <summary>folio->mapping: null for kernel/device pages and after truncate.</summary>
@@ -45,6 +50,7 @@ public sealed class Frame
         Anon = false;
         FsDaxRefcounted = false;
         UserReadOnly = false;
+        KernelMappedType = false;
         FsPrivate = false;
         Mapping = null;
         Index = 0;

@@ -20,6 +20,8 @@ public sealed class KernelState
 
     public List<MmStruct> Mms { get; } = new();
     public List<AddressSpace> Files { get; } = new();
+    /// <summary>What mmap instructions map (CpuOp.Target indexes it): built with the model, the same every run.</summary>
+    public List<MmapRequest> MmapRequests { get; } = new();
     /// <summary>Driver devices (fb_info, perf event, DAX inode) whose oracles run at the end of a run.</summary>
     public List<DriverDevice> Devices { get; } = new();
 

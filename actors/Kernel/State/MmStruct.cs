@@ -29,6 +29,10 @@ public sealed class MmStruct
     /// <summary>mm->tlb_flush_pending (inc in tlb_gather_mmu, dec in tlb_finish_mmu).</summary>
     public int TlbFlushPending;
     public List<CpuActor> Cpus { get; } = new();
+    /// <summary>mm_users: threads still running this mm; the last exit tears it down (exit_mmap). Set per run.</summary>
+    public int Users;
+    /// <summary>exit_mmap() ran: the VMA tree and page tables are gone.</summary>
+    public bool Dead;
 
     public int MaxVpn => Tables.Length * PageTable.PtrsPerPte;
 
@@ -40,6 +44,8 @@ public sealed class MmStruct
         MmapLock.Reset();
         MmLockSeq = 0;
         TlbFlushPending = 0;
+        Users = Cpus.Count;
+        Dead = false;
     }
 
     /// <summary>find_vma / mas_walk: the VMA containing <paramref name="vpn"/>, or null.</summary>

@@ -10,4 +10,6 @@ public enum VmFlags : ushort
     Shared = 8,
     PfnMap = 0x400,
     MixedMap = 0x1000,
+    /// <summary>VM_DONTCOPY (perf): dup_mmap does not copy the VMA into the child.</summary>
+    DontCopy = 0x4000,
 }

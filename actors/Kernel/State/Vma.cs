@@ -15,6 +15,8 @@ public sealed class Vma
     public int Pgoff;
     public AddressSpace? Mapping;
     public required MmStruct Mm;
+    /// <summary>vm_page_prot: the protection new PTEs get (<see cref="PgProt"/>; final only after vma_set_page_prot).</summary>
+    public PgProt PageProt;
 
     // Per-VMA lock (vm_refcnt readers, VM_REFCNT_EXCLUDE_READERS_FLAG, vm_lock_seq).
     public int Readers;
@@ -24,6 +26,8 @@ public sealed class Vma
     internal ActorRef WriterWaiting;
     internal int WriterWaitingId = -1;
 
+    /// <summary>vma->anon_vma != NULL: set by the first anonymous write fault (vmf_anon_prepare / anon_vma_prepare).</summary>
+    public bool AnonVma;
     /// <summary>vm_area_free() ran (end of munmap).</summary>
     public bool Freed;
     /// <summary>An mprotect() that removed VM_WRITE has returned: a store through this VMA is now a bug.</summary>
@@ -52,6 +56,7 @@ public sealed class Vma
         WriterWaitingId = -1;
         Freed = false;
         ReadOnlyCommitted = false;
+        AnonVma = false;
     }
 
     public override string ToString() => $"{Name}[{Start:x}-{End:x})";
