@@ -53,6 +53,9 @@ public sealed class CampaignRunner
     /// </summary>
     public Cluster.Endpoint? Listen { get; set; }
 
+    /// <summary>Called once the state directory is open and its journal accepted (seed space, portfolio and settings match).</summary>
+    public Action? Opened { get; set; }
+
     /// <summary>Said once the coordinator listens: its campaign id and address (for the user, and tests).</summary>
     public Action<string>? Listening { get; set; }
 
@@ -74,8 +77,9 @@ public sealed class CampaignRunner
     public SoakSummary Run(CancellationToken cancel = default)
     {
         if (Options.Workers < 1 && Listen is null) throw new ArgumentException($"workers must be at least 1, got {Options.Workers}");
-        using var store = CampaignStore.Open(Options, Scenarios, _warn);
+        using var store = CampaignStore.Open(Options, Scenarios, _warn, _settings);
         CurrentState = store.State;
+        Opened?.Invoke();
         var system = Listen is { } at
             ? ActorSystem.Create(Cluster.ClusterConfig.SystemName, Cluster.ClusterConfig.For(at, at, Cluster.ClusterConfig.CoordinatorRole))
             : ActorSystem.Create("stressvm-soak", CampaignConfig.Local);
@@ -97,7 +101,7 @@ public sealed class CampaignRunner
                 catch (Akka.Actor.AskTimeoutException) { _warn($"trace export still busy after {ExportDrainTimeout.TotalSeconds:0} s: the rest is not exported"); }
             }
             if (Display is { } last) last.View.Show(coordinator.Ask<SoakProgress>(GetProgress.Instance, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult());
-            if (Listen is not null) Cluster.CoordinatorNode.LetWorkersGo(system);
+            if (Listen is not null) Cluster.CoordinatorNode.LetWorkersGo(system, TimeSpan.FromSeconds(10));
             return summary;
         }
         finally

@@ -29,9 +29,13 @@ public static class ClusterConfig
               send-buffer-size = 8388608b
               receive-buffer-size = 8388608b
             }
+            # A worker node started before its coordinator (or while it restarts) tries again within a second or two,
+            # not after Akka's default 5 s gate and 5 s join timeout.
+            akka.remote.retry-gate-closed-for = 1s
             akka.cluster {
               seed-nodes = ["akka.tcp://{{SystemName}}@{{seed.Host}}:{{seed.Port}}"]
               roles = ["{{role}}"]
+              seed-node-timeout = 2s
               downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
               split-brain-resolver {
                 active-strategy = keep-oldest

@@ -18,6 +18,22 @@ public static class CoordinatorNode
         system.ActorOf(ClusterSingletonProxy.Props($"/user/{ClusterConfig.ManagerName}",
             ClusterSingletonProxySettings.Create(system).WithRole(ClusterConfig.CoordinatorRole).WithSingletonName("singleton")), "coordinator-proxy");
 
-    /// <summary>Gives the worker nodes a moment to get the session's end (StopWork) before this node leaves.</summary>
-    public static void LetWorkersGo(ActorSystem system) => Thread.Sleep(TimeSpan.FromSeconds(1));
+    /// <summary>
+    /// Waits (at most <paramref name="budget"/>) until the worker nodes, told the session is over (StopWork), have left
+    /// the cluster, so that they see the end before they see this node go; unreachable ones are not waited for.
+    /// </summary>
+    public static void LetWorkersGo(ActorSystem system, TimeSpan budget)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var until = DateTime.UtcNow + budget;
+        while (DateTime.UtcNow < until)
+        {
+            var state = cluster.State;
+            bool others = state.Members.Any(m => !m.UniqueAddress.Equals(cluster.SelfUniqueAddress)
+                && m.Status is Akka.Cluster.MemberStatus.Joining or Akka.Cluster.MemberStatus.WeaklyUp or Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.Leaving
+                && !state.Unreachable.Contains(m));
+            if (!others) return;
+            Thread.Sleep(100);
+        }
+    }
 }

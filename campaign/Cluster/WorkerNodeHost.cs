@@ -36,19 +36,22 @@ public sealed class WorkerNodeHost(Endpoint coordinator, Endpoint bind, int work
             });
             var done = new TaskCompletionSource<NodeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var proxy = CoordinatorNode.Proxy(system);
+            // The coordinator said the session is over: its node leaving next is the end, not a loss to rejoin after.
+            var sessionEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             system.ActorOf(WorkerNode.Props(proxy, workers, sourceFor, campaign, warn, done, name, stop, id =>
             {
                 if (campaign is null) say($"joined campaign {id} at {coordinator} with {workers} worker(s)");
                 else say($"rejoined campaign {id} at {coordinator}");
                 campaign = id;
-            }), "workers");
+            }, () => sessionEnded.TrySetResult()), "workers");
             var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             system.ActorOf(Props.Create(() => new CoordinatorWatch(lost)), "coordinator-watch");
             using var reg = cancel.Register(() => done.TrySetResult(new NodeOutcome(true, null)));
             int which = Task.WaitAny(done.Task, system.WhenTerminated, lost.Task);
+            if (which != 0 && sessionEnded.Task.IsCompleted) which = 0; // the coordinator ended the session and left
             if (which == 0)
             {
-                var outcome = done.Task.Result;
+                var outcome = done.Task.IsCompleted ? done.Task.Result : new NodeOutcome(true, null);
                 stop.Set();
                 CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(15));
                 system.WhenTerminated.Wait(TimeSpan.FromSeconds(15));

@@ -36,6 +36,9 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, int> _errorRecords = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _crashesInARow = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly SoakCoverage _coverage;
+    private long _nextCoverageAt;
+    private bool _coverageUnsaved;
     private long _schedules, _steps, _internalErrors;
     private int _newFailures;
     private SoakStopReason? _stopping;
@@ -50,6 +53,9 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
         _finished = finished;
         _queue = new ChunkQueue(store.State, store.Scenarios, store.Options.ChunkSize, store.Options.MaxSchedules);
         QueueUnminimizedFailures();
+        _coverage = SoakCoverage.Load(store.Options.StateDirectory, _warn);
+        var coverage = store.State.Coverage;
+        _nextCoverageAt = coverage.Count > 0 ? 2 * coverage[^1].Schedules : 0; // the first chunk, then each doubling
 
         Receive<Hello>(OnHello);
         Receive<RequestWork>(m => { if (Ours(m.CampaignId)) Assign(Sender); });
@@ -64,6 +70,7 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
         Receive<StopCampaign>(m => Stop(m.Reason));
         Receive<DurationElapsed>(_ => Stop(SoakStopReason.Duration));
         Receive<GetProgress>(_ => Sender.Tell(Progress()));
+        Receive<SaveCoverage>(_ => SaveCoverageFile());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -75,6 +82,8 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         if (_store.Options.Duration is { } d) Timers.StartSingleTimer("duration", DurationElapsed.Instance, d);
+        // The merged coverage goes to disk now and then, so that a kill -9 loses at most this much of it.
+        Timers.StartPeriodicTimer("coverage", SaveCoverage.Instance, TimeSpan.FromSeconds(10));
         CheckFinished();
     }
 
@@ -82,7 +91,11 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
     {
         // Stopped before the session ended (the system shuts down, a test restarts the coordinator): the chunks out
         // stay unfinished in the ledger and the next session runs them first.
-        if (!_over) _store.Close(_schedules, _clock.Elapsed, _stopping ?? SoakStopReason.Cancelled);
+        if (!_over)
+        {
+            RecordCoverage();
+            _store.Close(_schedules, _clock.Elapsed, _stopping ?? SoakStopReason.Cancelled);
+        }
     }
 
     private bool Ours(string campaignId)
@@ -140,8 +153,15 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
         _crashesInARow.Remove(Sender.Path.ToString());
         _schedules += m.Schedules;
         _steps += m.Steps;
+        bool first = !_store.State.Ledger(m.Scenario).IsDone(m.Chunk);
         // Journaled as it arrived, even a second time: the state's fold counts a chunk once and the duplicate as such.
         _store.Append(m.ToRecord());
+        if (first)
+        {
+            _coverage.Merge(m.Classes, m.PairFirst.Zip(m.PairSecond));
+            _coverageUnsaved = true;
+            if (_store.State.Schedules >= _nextCoverageAt) RecordCoverage();
+        }
         CheckFinished();
     }
 
@@ -234,7 +254,8 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
     private void OnLost(IActorRef worker)
     {
         _watched.Remove(worker);
-        _nodes.Remove(worker);
+        // A node leaving after the session's end is no loss; one lost before it gives its chunks back (below).
+        if (_nodes.Remove(worker) && !_over) _warn($"lost worker node {worker.Path.Address}");
         if (_inFlight.Remove(worker, out var held))
         {
             _warn($"lost worker {worker.Path}; its {(held is ChunkGrant ? "chunk goes" : "minimization goes")} back to the queue");
@@ -266,9 +287,35 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
         var reason = _stopping ?? SoakStopReason.MaxSchedules;
         var elapsed = _clock.Elapsed;
         foreach (var n in _nodes) n.Tell(new StopWork());
+        RecordCoverage();
         int unwritten = _store.Close(_schedules, elapsed, reason);
         _finished?.TrySetResult(new SoakSummary(_schedules, _steps, elapsed, reason, _store.State.Schedules, _internalErrors,
             _newFailures, _store.State.Failures, unwritten));
+    }
+
+    /// <summary>Journals the coverage now (classes over schedules: `soak report`'s table) unless nothing ran since the last row, and saves it.</summary>
+    private void RecordCoverage()
+    {
+        long schedules = _store.State.Schedules;
+        var rows = _store.State.Coverage;
+        if (schedules == 0 || (rows.Count > 0 && rows[^1].Schedules >= schedules)) return;
+        _store.Append(_coverage.Snapshot(schedules));
+        _nextCoverageAt = Math.Max(2 * schedules, schedules + 1);
+        SaveCoverageFile();
+    }
+
+    private void SaveCoverageFile()
+    {
+        if (!_coverageUnsaved) return;
+        try
+        {
+            _coverage.Save(_store.Options.StateDirectory);
+            _coverageUnsaved = false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _warn($"coverage could not be saved: {e.Message}");
+        }
     }
 
     private SoakProgress Progress()

@@ -16,3 +16,9 @@ internal sealed record DurationElapsed
 {
     public static readonly DurationElapsed Instance = new();
 }
+
+/// <summary>Sent by the coordinator's timer: save the merged coverage beside the journal.</summary>
+internal sealed record SaveCoverage
+{
+    public static readonly SaveCoverage Instance = new();
+}

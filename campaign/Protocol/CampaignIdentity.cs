@@ -13,7 +13,7 @@ namespace StressVm.Campaign.Protocol;
 public static class CampaignIdentity
 {
     /// <summary>The wire protocol (campaign.proto and its meaning); nodes of another one are refused.</summary>
-    public const int ProtocolVersion = 1;
+    public const int ProtocolVersion = 2; // 2: chunk results carry coverage
 
     /// <summary>This build's StressVm version (Directory.Build.props).</summary>
     public static string StressVmVersion { get; } =
@@ -26,7 +26,7 @@ public static class CampaignIdentity
         {
             BaseSeed = o.BaseSeed, ChunkSize = o.ChunkSize, ShardIndex = o.Shard.Index, ShardCount = o.Shard.Count,
             Portfolio = o.Portfolio.ToString(), SignatureDepth = o.SignatureDepth, MinimizerMaxReplays = o.Minimizer.MaxReplays,
-            MailboxOrder = settings.MailboxOrder.ToString(), MaxSteps = settings.MaxSteps,
+            MailboxOrder = settings.MailboxOrder.ToString(), MaxSteps = settings.MaxSteps, NoCoverage = !o.Coverage,
         };
         spec.Scenarios.AddRange(scenarios);
         foreach (var k in settings.KnobOverrides.OrderBy(k => k.Key, StringComparer.Ordinal)) spec.KnobOverrides[k.Key] = k.Value;
@@ -60,6 +60,7 @@ public static class CampaignIdentity
         Portfolio = StrategyPortfolio.Parse(s.Portfolio),
         SignatureDepth = s.SignatureDepth,
         Minimizer = new MinimizerOptions(s.MinimizerMaxReplays),
+        Coverage = !s.NoCoverage,
     };
 
     /// <summary>The user's knobs and settings as the coordinator had them.</summary>

@@ -21,6 +21,22 @@ public static class WireConvert
         return m;
     }
 
+    /// <summary>The chunk's result with its coverage, as a worker sends it.</summary>
+    public static ChunkDone ToWire(this ChunkRun run, string campaignId)
+    {
+        var m = run.Completed!.ToWire(campaignId);
+        if (run.Coverage is { } c)
+        {
+            m.Classes.AddRange(c.Classes);
+            foreach (var (a, b) in c.Pairs) { m.PairFirst.Add(a); m.PairSecond.Add(b); }
+        }
+        return m;
+    }
+
+    /// <summary>The chunk's coverage as the worker sent it.</summary>
+    public static ChunkCoverage CoverageOf(this ChunkDone m) =>
+        new(m.Classes, m.PairFirst.Zip(m.PairSecond).ToList());
+
     public static ChunkCompleted ToRecord(this ChunkDone m) =>
         new(m.Scenario, m.Chunk, m.GlobalChunk, m.FirstSeed, m.Schedules, m.Steps, m.InternalErrors,
             m.Failures.Select(f => new Scenarios.Soak.ChunkFailure(f.Signature, f.Invariant, f.Count, f.FirstSeed, f.FirstStrategy,

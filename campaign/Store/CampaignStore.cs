@@ -32,8 +32,12 @@ public sealed class CampaignStore : IDisposable
     public SoakState State { get; }
     public ResilientJournal Journal { get; }
 
-    /// <summary>Takes the directory, reads its journal, checks (or writes) its seed space and records the session start.</summary>
-    public static CampaignStore Open(SoakOptions options, IReadOnlyList<string> scenarios, Action<string> warn)
+    /// <summary>
+    /// Takes the directory, reads its journal, checks (or writes) its seed space, portfolio and <paramref name="settings"/>
+    /// (the user's knobs and settings; default none) and records the session start. Another seed space, portfolio or
+    /// settings than the journal's: <see cref="ArgumentException"/> naming each difference, on one line.
+    /// </summary>
+    public static CampaignStore Open(SoakOptions options, IReadOnlyList<string> scenarios, Action<string> warn, Scenarios.RunSettings? settings = null)
     {
         options.Validate();
         Directory.CreateDirectory(options.StateDirectory);
@@ -44,7 +48,7 @@ public sealed class CampaignStore : IDisposable
             var state = SoakState.Load(options.StateDirectory, warn);
             journal = new ResilientJournal(JournalFile.OpenForAppend(options.StateDirectory, warn), warn);
             var store = new CampaignStore(options, scenarios, dirLock, state, journal, warn);
-            store.CheckOrWriteHeader();
+            store.CheckOrWriteHeader(SoakSettingsRecorded.Of(settings ?? new Scenarios.RunSettings()));
             store.Append(new SessionStarted(Now(), options.Workers, scenarios));
             return store;
         }
@@ -95,22 +99,40 @@ public sealed class CampaignStore : IDisposable
         _lock.Dispose();
     }
 
-    private void CheckOrWriteHeader()
+    private void CheckOrWriteHeader(SoakSettingsRecorded settings)
     {
         var want = HeaderOf(Options);
         if (State.Header is null)
         {
             Append(want);
+            Append(settings);
             return;
         }
-        if (State.Header != want)
+        var differences = HeaderDifferences(want, State.Header).ToList();
+        if (State.RecordedSettings is { } recorded) differences.AddRange(settings.DifferencesFrom(recorded));
+        if (differences.Count > 0)
             throw new ArgumentException(
-                $"state directory {Options.StateDirectory} belongs to a soak with another seed space or portfolio " +
-                $"({Describe(State.Header)}; this session: {Describe(want)}); use a new --state directory or the same options");
+                $"state directory {Options.StateDirectory} belongs to a soak with another seed space, portfolio or settings: " +
+                $"{string.Join("; ", differences)}; resume with the journal's options and --config/-D settings, or use a new --state directory");
+        if (State.RecordedSettings is null)
+        {
+            // A journal of an older StressVm: from now on its settings are this session's, checked on every resume.
+            _warn($"state directory {Options.StateDirectory} has no recorded knobs and settings (an older StressVm's journal): recording this session's");
+            Append(settings);
+        }
     }
 
-    private static string Describe(SoakStarted h) =>
-        $"shard {h.ShardIndex}/{h.ShardCount}, base seed {h.BaseSeed}, chunk {h.ChunkSize}, portfolio {h.Portfolio}, signature depth {h.SignatureDepth}";
+    /// <summary>Each field of the seed space and portfolio that differs, as "what X here, Y in the journal".</summary>
+    private static IEnumerable<string> HeaderDifferences(SoakStarted here, SoakStarted journal)
+    {
+        if (here.ShardIndex != journal.ShardIndex || here.ShardCount != journal.ShardCount)
+            yield return $"shard {here.ShardIndex}/{here.ShardCount} here, {journal.ShardIndex}/{journal.ShardCount} in the journal";
+        if (here.BaseSeed != journal.BaseSeed) yield return $"base seed {here.BaseSeed} here, {journal.BaseSeed} in the journal";
+        if (here.ChunkSize != journal.ChunkSize) yield return $"--chunk-size {here.ChunkSize} here, {journal.ChunkSize} in the journal";
+        if (here.Portfolio != journal.Portfolio) yield return $"--portfolio {here.Portfolio} here, {journal.Portfolio} in the journal";
+        if (here.SignatureDepth != journal.SignatureDepth) yield return $"signature depth {here.SignatureDepth} here, {journal.SignatureDepth} in the journal";
+        if (here.Version != journal.Version) yield return $"journal version {here.Version} here, {journal.Version} in the journal";
+    }
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -79,7 +79,7 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, ISoakWorkerHost
         IReadOnlySet<ulong>? skip = w.Skip.Count > 0 ? w.Skip.ToHashSet() : null;
         var run = _engine.RunChunk(w.Scenario, w.Chunk, w.Seeds, skip);
         _current = null;
-        if (run.Completed is { } done) _coordinator.Tell(done.ToWire(_campaignId), Self);
+        if (run.Completed is not null) _coordinator.Tell(run.ToWire(_campaignId), Self);
         else _coordinator.Tell(new ChunkAbandoned { CampaignId = _campaignId, Scenario = w.Scenario, Chunk = w.Chunk, Schedules = run.Schedules, Steps = run.Steps }, Self);
         AskForWork();
     }

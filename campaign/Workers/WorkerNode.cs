@@ -21,6 +21,7 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
     private readonly string? _expectedCampaign;
     private readonly StopSignal _stop;
     private readonly Action<string>? _onWelcome;
+    private readonly Action? _onSessionEnd;
     private readonly Action<string> _warn;
     private readonly TaskCompletionSource<NodeOutcome> _done;
     private readonly string _name;
@@ -28,10 +29,12 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
     private bool _welcomed;
 
     public WorkerNode(IActorRef coordinator, int workers, Func<CampaignSpec, IScenarioSource> sourceFor, string? expectedCampaign,
-        Action<string>? warn, TaskCompletionSource<NodeOutcome> done, string name, StopSignal? stop = null, Action<string>? onWelcome = null)
+        Action<string>? warn, TaskCompletionSource<NodeOutcome> done, string name, StopSignal? stop = null, Action<string>? onWelcome = null,
+        Action? onSessionEnd = null)
     {
         _stop = stop ?? new StopSignal();
         _onWelcome = onWelcome;
+        _onSessionEnd = onSessionEnd;
         _coordinator = coordinator;
         _workers = workers;
         _sourceFor = sourceFor;
@@ -46,6 +49,7 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
         Receive<StopWork>(_ =>
         {
             _stop.Set();
+            _onSessionEnd?.Invoke();
             if (!_welcomed || _workers == 0) Finish(new NodeOutcome(true, null));
         });
         Receive<WorkerIdle>(_ =>
@@ -61,8 +65,9 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
     public string? CampaignId { get; private set; }
 
     public static Props Props(IActorRef coordinator, int workers, Func<CampaignSpec, IScenarioSource> sourceFor, string? expectedCampaign,
-        Action<string>? warn, TaskCompletionSource<NodeOutcome> done, string name, StopSignal? stop = null, Action<string>? onWelcome = null) =>
-        Akka.Actor.Props.Create(() => new WorkerNode(coordinator, workers, sourceFor, expectedCampaign, warn, done, name, stop, onWelcome));
+        Action<string>? warn, TaskCompletionSource<NodeOutcome> done, string name, StopSignal? stop = null, Action<string>? onWelcome = null,
+        Action? onSessionEnd = null) =>
+        Akka.Actor.Props.Create(() => new WorkerNode(coordinator, workers, sourceFor, expectedCampaign, warn, done, name, stop, onWelcome, onSessionEnd));
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(-1, -1, _ => Directive.Restart, loggingEnabled: false);

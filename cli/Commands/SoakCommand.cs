@@ -23,12 +23,14 @@ public static class SoakCommand
         var scenarios = new Option<string>("--scenarios") { Description = "Scenarios to run, comma-separated, or 'all'.", DefaultValueFactory = _ => "all" };
         var duration = new Option<string?>("--duration") { Description = "Wall-clock limit, e.g. 8h, 90m, 1h30m, at least 1s (default: stressvm.soak.duration)." }.DurationAtLeast(TimeSpan.FromSeconds(1));
         var maxSchedules = new Option<long?>("--max-schedules") { Description = "Stop after this many schedules, >= 1 (whichever limit comes first)." }.AtLeast(1);
-        var workers = new Option<int?>("--workers") { Description = "Worker threads, >= 1 (default: stressvm.soak.workers; 0 there = one per core)." }.AtLeast(1);
+        var workers = new Option<int?>("--workers") { Description = "Worker threads, >= 1 (default: stressvm.soak.workers; 0 there = one per core); " +
+            "with --listen 0 is allowed: the coordinator node then only coordinates, worker nodes run the chunks." }.AtLeast(0);
         var state = new Option<string?>("--state") { Description = "State directory: journal, minimized schedules; run again to resume (default: stressvm.soak.state-directory)." };
         var shard = new Option<string?>("--shard") { Description = "Shard I/N of the seed space (or /N with JOB_COMPLETION_INDEX); STRESSVM_SHARDS gives N." };
         var chunk = new Option<int?>("--chunk-size") { Description = "Seeds per chunk, >= 1 (fixed per state directory; default 4096)." }.AtLeast(1);
         var portfolio = new Option<string?>("--portfolio") { Description = "Strategies spread over seeds, e.g. random,pct:1,pct:2,pct:3 (fixed per state directory)." };
         var noMinimize = new Option<bool>("--no-minimize") { Description = "Do not minimize new failures." };
+        var noCoverage = new Option<bool>("--no-coverage") { Description = "Do not track interleaving classes and conflicting pairs (each run's partial order costs some schedules/s); as -D stressvm.run.coverage=false." };
         var interval = new Option<string?>("--progress-interval") { Description = "Log line interval when output is redirected (default: stressvm.soak.progress-interval). " +
             "At least 1s: a line costs a write and a CI log keeps every one (0s once wrote 594,486 lines in 3 s), and a person reads no faster." }
             .DurationAtLeast(StressVm.Config.StressVmSettings.MinProgressInterval, " (one line a second is already more than a log reader can follow)");
@@ -43,8 +45,15 @@ public static class SoakCommand
             "Ctrl-C or SIGTERM stops cleanly (in-flight simulations finish, state is flushed, summary printed). Exit code as `soak report`'s: " +
             "0 when every failure was expected and every expected bug found, 1 otherwise, 2 bad input, 3 internal errors only.")
         {
-            scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, interval, plain, listen,
+            scenarios, duration, maxSchedules, workers, state, shard, chunk, portfolio, noMinimize, noCoverage, interval, plain, listen,
         };
+        // 0 workers: a coordinator node that leaves every chunk to the worker nodes; alone it would run nothing.
+        cmd.Validators.Add(r =>
+        {
+            // The option's token, not GetValue: that throws on the option's own range error (-1), reported already.
+            if (r.GetResult(workers) is { Tokens: [var t] } && int.TryParse(t.Value, out int n) && n == 0 && r.GetResult(listen) is null)
+                r.AddError("--workers: expected an integer >= 1, got '0' (0 only with --listen, where worker nodes run the chunks)");
+        });
         ConfigOptions.AddTo(cmd);
         var tel = new TelemetryCliOptions();
         cmd.Options.Add(tel.OtlpEndpoint);
@@ -78,6 +87,7 @@ public static class SoakCommand
                     ChunkSize = parse.GetValue(chunk) ?? 4096,
                     Portfolio = parse.GetValue(portfolio) is { } p ? StrategyPortfolio.Parse(p) : StrategyPortfolio.Default,
                     Minimize = !parse.GetValue(noMinimize),
+                    Coverage = !parse.GetValue(noCoverage) && kernel.Coverage, // -D stressvm.run.coverage=false as well
                 };
                 options.Validate();
                 listenAt = parse.GetValue(listen) is { } l ? Campaign.Cluster.Endpoint.Parse(l, "--listen") : null;

@@ -35,7 +35,8 @@ internal static class SoakSession
             runner.Listen = listen;
             runner.Listening = m => Console.Error.WriteLine($"stressvm soak: {m}");
             if (telemetry is { Options.Enabled: true }) runner.ExportTrace = new SoakTraceExport(source, telemetry).Export;
-            Console.Error.WriteLine(
+            // Once the journal is accepted: a refused resume prints its one line only.
+            runner.Opened = () => Console.Error.WriteLine(
                 $"stressvm soak: {string.Join(", ", runner.Scenarios)}; {options.Workers} worker(s); shard {options.Shard}; state {Path.GetFullPath(options.StateDirectory)}");
             SoakSummary summary;
             try

@@ -40,6 +40,9 @@ public sealed record SoakOptions
 
     public MinimizerOptions Minimizer { get; init; } = new(MaxReplays: 1000);
 
+    /// <summary>Track interleaving classes and conflicting pairs (a partial order per run: it costs some schedules/s).</summary>
+    public bool Coverage { get; init; } = true;
+
     /// <summary>Internal-error records kept per scenario and session (all are counted).</summary>
     public int MaxInternalErrorRecords { get; init; } = 20;
 

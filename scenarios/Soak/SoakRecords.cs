@@ -14,6 +14,8 @@ namespace StressVm.Scenarios.Soak;
 [JsonDerivedType(typeof(ScheduleMinimized), "minimized")]
 [JsonDerivedType(typeof(InternalErrorFound), "internal-error")]
 [JsonDerivedType(typeof(SessionEnded), "session-end")]
+[JsonDerivedType(typeof(SoakSettingsRecorded), "settings")]
+[JsonDerivedType(typeof(CoverageSeen), "coverage")]
 public abstract record SoakRecord;
 
 /// <summary>First record of a state directory: the seed space every later session must share.</summary>
@@ -50,3 +52,11 @@ public sealed record InternalErrorFound(string Scenario, ulong Seed, string Stra
 
 /// <summary>A session ended cleanly (Ctrl-C, duration or schedule limit).</summary>
 public sealed record SessionEnded(string EndedAt, long Schedules, double Seconds, string Reason) : SoakRecord;
+
+/// <summary>
+/// The campaign's coverage when the state held <see cref="Schedules"/> schedules: distinct interleaving classes
+/// (exact, or a HyperLogLog estimate when <see cref="Estimated"/>) and conflicting pairs seen, in both orders. Written
+/// as the campaign goes (each time the schedules double, and at each session's end): `soak report`'s table of classes
+/// over schedules, where saturation shows.
+/// </summary>
+public sealed record CoverageSeen(long Schedules, long Classes, bool Estimated, int PairsSeen, int PairsBothOrders) : SoakRecord;

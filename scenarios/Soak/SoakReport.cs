@@ -28,8 +28,9 @@ public sealed record ReportedFailure(
 public sealed class SoakReport
 {
     private SoakReport(long schedules, long chunks, long duplicateChunks, long internalErrors, IReadOnlyList<ReportedFailure> failures,
-        IReadOnlyList<InternalErrorFound> errors, ExpectationVerdict verdict)
+        IReadOnlyList<InternalErrorFound> errors, ExpectationVerdict verdict, IReadOnlyList<StateCoverage> coverage)
     {
+        Coverage = coverage;
         Schedules = schedules;
         Chunks = chunks;
         DuplicateChunks = duplicateChunks;
@@ -55,6 +56,12 @@ public sealed class SoakReport
     public long InternalErrors { get; }
     public IReadOnlyList<ReportedFailure> Failures { get; }
     public IReadOnlyList<InternalErrorFound> InternalErrorExamples { get; }
+
+    /// <summary>Per state directory with coverage recorded: its classes over schedules (shards' classes may overlap, so they are not added).</summary>
+    public IReadOnlyList<StateCoverage> Coverage { get; }
+
+    /// <summary>One state directory's coverage rows (<see cref="CoverageSeen"/>), schedules growing; the last is the latest.</summary>
+    public sealed record StateCoverage(string Directory, IReadOnlyList<CoverageSeen> Rows);
 
     public static SoakReport FromDirectories(IReadOnlyList<string> directories, Action<string> warn,
         Func<string, ScenarioExpectation>? expectation = null)
@@ -108,7 +115,20 @@ public sealed class SoakReport
             .ToList();
         return new SoakReport(
             states.Sum(s => s.Schedules), states.Sum(s => s.DoneChunks), states.Sum(s => s.DuplicateChunks), internalErrors, failures,
-            states.SelectMany(s => s.InternalErrorRecords).Take(10).ToList(), verdict);
+            states.SelectMany(s => s.InternalErrorRecords).Take(10).ToList(), verdict,
+            states.Where(s => s.Coverage.Count > 0).Select(s => new StateCoverage(s.Directory, CoverageRows(s.Coverage))).ToList());
+    }
+
+    /// <summary>The journal's rows with growing schedules (a resume after a kill may repeat a count: the later row wins).</summary>
+    private static List<CoverageSeen> CoverageRows(IReadOnlyList<CoverageSeen> rows)
+    {
+        var kept = new List<CoverageSeen>();
+        foreach (var r in rows)
+        {
+            while (kept.Count > 0 && kept[^1].Schedules >= r.Schedules) kept.RemoveAt(kept.Count - 1);
+            kept.Add(r);
+        }
+        return kept;
     }
 
     /// <summary>The exit code CI acts on (<see cref="ExpectationVerdict.ExitCode"/>).</summary>
@@ -117,7 +137,9 @@ public sealed class SoakReport
     public string ToJson()
     {
         var doc = new JsonReport(Schedules, Chunks, DuplicateChunks, InternalErrors, Failures,
-            Verdict.Unmet.Select(u => new JsonUnmet(u.Scenario, u.Invariant)).ToList(), Verdict.StoppedEarly is null, Verdict.Text, Verdict.ExitCode);
+            Verdict.Unmet.Select(u => new JsonUnmet(u.Scenario, u.Invariant)).ToList(), Verdict.StoppedEarly is null, Verdict.Text, Verdict.ExitCode,
+            Coverage.Select(c => new JsonCoverage(c.Directory, c.Rows[^1].Schedules, c.Rows[^1].Classes, c.Rows[^1].Estimated, c.Rows[^1].PairsSeen,
+                c.Rows[^1].PairsBothOrders, c.Rows.Select(r => new JsonCoverageRow(r.Schedules, r.Classes)).ToList())).ToList());
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
@@ -141,10 +163,25 @@ public sealed class SoakReport
                 sb.Append(CultureInfo.InvariantCulture, $"  minimized ({f.MinimizedSteps} steps): {Recipe.ScheduleReplayCommand(f.Scenario, f.MinimizedSchedule)}\n");
             if (f.Tail.Length > 0) sb.Append("  last steps: ").Append(f.Tail).Append('\n');
         }
+        foreach (var c in Coverage) AppendCoverage(sb, c, Coverage.Count > 1);
         foreach (var e in InternalErrorExamples)
             sb.Append(CultureInfo.InvariantCulture, $"\ninternal error [{e.Scenario}] seed {e.Seed} ({e.Strategy}): {FirstLine(e.Error)}\n");
         sb.Append("\nverdict: ").Append(Verdict.Text).Append('\n');
         return sb.ToString();
+    }
+
+    /// <summary>The latest coverage line, and classes over schedules: when "new" falls toward 0 while schedules double, the campaign saturates.</summary>
+    private static void AppendCoverage(StringBuilder sb, StateCoverage c, bool named)
+    {
+        var c0 = CultureInfo.InvariantCulture;
+        sb.Append("\ncoverage").Append(named ? $" ({c.Directory})" : "").Append(": ").Append(SoakCoverage.Describe(c.Rows[^1])).Append('\n');
+        sb.Append("  schedules        classes      new\n");
+        long before = 0;
+        foreach (var r in c.Rows)
+        {
+            sb.Append(c0, $"  {r.Schedules,12:N0}  {(r.Estimated ? "~" : " ")}{r.Classes,11:N0}  {Math.Max(0, r.Classes - before),7:N0}\n");
+            before = r.Classes;
+        }
     }
 
     private static string FirstLine(string s)
@@ -162,7 +199,21 @@ public sealed class SoakReport
         [property: JsonPropertyName("unmetExpectations")] IReadOnlyList<JsonUnmet> UnmetExpectations,
         [property: JsonPropertyName("complete")] bool Complete,
         [property: JsonPropertyName("verdict")] string Verdict,
-        [property: JsonPropertyName("exitCode")] int ExitCode);
+        [property: JsonPropertyName("exitCode")] int ExitCode,
+        [property: JsonPropertyName("coverage")] IReadOnlyList<JsonCoverage> Coverage);
+
+    private sealed record JsonCoverage(
+        [property: JsonPropertyName("state")] string State,
+        [property: JsonPropertyName("schedules")] long Schedules,
+        [property: JsonPropertyName("classes")] long Classes,
+        [property: JsonPropertyName("classesEstimated")] bool Estimated,
+        [property: JsonPropertyName("conflictingPairs")] int PairsSeen,
+        [property: JsonPropertyName("conflictingPairsBothOrders")] int PairsBothOrders,
+        [property: JsonPropertyName("classesOverSchedules")] IReadOnlyList<JsonCoverageRow> Table);
+
+    private sealed record JsonCoverageRow(
+        [property: JsonPropertyName("schedules")] long Schedules,
+        [property: JsonPropertyName("classes")] long Classes);
 
     private sealed record JsonUnmet(
         [property: JsonPropertyName("scenario")] string Scenario,

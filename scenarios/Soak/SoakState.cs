@@ -12,11 +12,15 @@ public sealed class SoakState
     private readonly Dictionary<(string Scenario, string Signature), FailureEntry> _failures = new();
     private readonly HashSet<(string Scenario, string Signature)> _minimized = new();
     private readonly List<InternalErrorFound> _internalErrors = new();
+    private readonly List<CoverageSeen> _coverage = new();
 
     public SoakState(string directory) => Directory = Path.GetFullPath(directory);
 
     public string Directory { get; }
     public SoakStarted? Header { get; private set; }
+
+    /// <summary>The knobs and settings the soak was started with; null in journals of older versions until a resume records them.</summary>
+    public SoakSettingsRecorded? RecordedSettings { get; private set; }
     public long Schedules { get; private set; }
     public long Steps { get; private set; }
     public long InternalErrors { get; private set; }
@@ -39,6 +43,9 @@ public sealed class SoakState
                 return _failures.Values.OrderBy(f => f.Scenario, StringComparer.Ordinal).ThenBy(f => f.Signature, StringComparer.Ordinal).ToList();
         }
     }
+
+    /// <summary>The coverage snapshots, in journal order (schedules grow): classes over schedules.</summary>
+    public IReadOnlyList<CoverageSeen> Coverage { get { lock (_gate) return _coverage.ToList(); } }
 
     public IReadOnlyList<InternalErrorFound> InternalErrorRecords { get { lock (_gate) return _internalErrors.ToList(); } }
 
@@ -86,6 +93,9 @@ public sealed class SoakState
                 case SoakStarted s:
                     Header ??= s;
                     break;
+                case SoakSettingsRecorded r:
+                    RecordedSettings ??= r;
+                    break;
                 case SessionStarted:
                     Sessions++;
                     break;
@@ -100,6 +110,9 @@ public sealed class SoakState
                     e.MinimizedSchedule = Path.Combine(Directory, m.Path);
                     e.MinimizedSteps = m.Steps;
                     _minimized.Add((m.Scenario, m.Signature));
+                    break;
+                case CoverageSeen c:
+                    _coverage.Add(c);
                     break;
                 case InternalErrorFound i:
                     _internalErrors.Add(i);

@@ -3,8 +3,14 @@ using StressVm.Scenarios.Minimize;
 
 namespace StressVm.Scenarios.Soak;
 
-/// <summary>What one call of <see cref="SoakWorker.RunChunk"/> did: the chunk's record when every seed ran, and what it ran either way.</summary>
-public readonly record struct ChunkRun(ChunkCompleted? Completed, long Schedules, long Steps);
+/// <summary>
+/// What one call of <see cref="SoakWorker.RunChunk"/> did: the chunk's record and its coverage when every seed ran,
+/// and what it ran either way.
+/// </summary>
+public readonly record struct ChunkRun(ChunkCompleted? Completed, long Schedules, long Steps, ChunkCoverage? Coverage = null);
+
+/// <summary>One chunk's coverage: the distinct class hashes of its runs and the conflicting pairs they showed (for the coordinator's <see cref="SoakCoverage"/>).</summary>
+public sealed record ChunkCoverage(IReadOnlyCollection<ulong> Classes, IReadOnlyCollection<(ulong First, ulong Second)> Pairs);
 
 /// <summary>A minimized schedule of a new failure, verified by strict replay when <see cref="Verified"/>; the coordinator saves it.</summary>
 public sealed record MinimizationOutcome(FailureFound Failure, Schedule Schedule, int OriginalSteps, int Steps, bool Verified);
@@ -46,6 +52,10 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
         var portfolio = options.Portfolio;
         ulong first = space.FirstSeed(chunk);
         _tally.Clear();
+        // A tracker per chunk: its class set stays as small as the chunk (the coordinator's counter is the bounded one).
+        var coverage = options.Coverage ? new CoverageTracker() : null;
+        var classes = new HashSet<ulong>();
+        slot.Model.System.Observer = coverage?.Log;
         bool complete = seeds == options.ChunkSize;
         for (int i = 0; i < seeds; i++)
         {
@@ -71,6 +81,11 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
                 // model may be left half set up, so the worker is restarted with fresh models and the seed tried once more.
                 throw new SeedCrashException(scenario, chunk, seed, slot.SpecTexts[p], source.Recipe(scenario, seed, slot.Specs[p]).ToText(), e);
             }
+            if (coverage is not null)
+            {
+                coverage.AfterRun();
+                classes.Add(coverage.LastClass);
+            }
             _tally.Steps += r.Steps;
             Volatile.Write(ref _steps, _steps + r.Steps);
             if (r.Outcome is Outcome.InternalError or Outcome.ReplayDiverged)
@@ -89,10 +104,11 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
                 host.Discovered(new FailureFound(scenario, signature, invariant, seed, slot.SpecTexts[p], r.Steps,
                     r.ToString(), _signature.Describe(r, trace), source.Recipe(scenario, seed, slot.Specs[p]).ToText()));
         }
+        slot.Model.System.Observer = null; // minimization and trace re-runs need no step log
         if (!complete) return new ChunkRun(null, _tally.Schedules, _tally.Steps);
         var record = new ChunkCompleted(scenario, chunk, options.Shard.GlobalChunk(chunk), first,
             _tally.Schedules, _tally.Steps, _tally.InternalErrors, _tally.Failures());
-        return new ChunkRun(record, _tally.Schedules, _tally.Steps);
+        return new ChunkRun(record, _tally.Schedules, _tally.Steps, coverage is null ? null : new ChunkCoverage(classes, coverage.OrderedPairs.ToList()));
     }
 
     /// <summary>Shrinks the first failing run of a new signature; null (with a warning) when minimization fails.</summary>

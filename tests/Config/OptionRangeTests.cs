@@ -35,6 +35,7 @@ public sealed class OptionRangeTests
     [InlineData("minimize mixed --seed 1 --max-replays 0", "--max-replays: expected an integer >= 1, got '0'")]
     [InlineData("soak --max-schedules 0", "--max-schedules: expected an integer >= 1, got '0'")]
     [InlineData("soak --workers 0", "--workers: expected an integer >= 1, got '0'")]
+    [InlineData("soak --workers -1", "--workers: expected an integer >= 0, got '-1'")]
     [InlineData("soak --chunk-size 0", "--chunk-size: expected an integer >= 1, got '0'")]
     [InlineData("soak --duration 0s", "--duration: expected a duration of at least 1s, got '0s'")]
     [InlineData("soak --duration soon", "--duration: expected a duration such as 8h, 90m, 45s, 1h30m or hh:mm:ss, got 'soon'")]
@@ -75,6 +76,8 @@ public sealed class OptionRangeTests
         var parse = CliApp.BuildRoot().Parse("run mixed --seeds 1 --pct-depth 1 --max-steps 1 --first-seed 18446744073709551615 --strategy random".Split(' '));
         Assert.Empty(parse.Errors);
         Assert.Empty(CliApp.BuildRoot().Parse("soak --max-schedules 1 --progress-interval 1s --duration 1h30m".Split(' ')).Errors);
+        // A coordinator node may leave every chunk to its worker nodes.
+        Assert.Empty(CliApp.BuildRoot().Parse("soak --listen 127.0.0.1:4053 --workers 0".Split(' ')).Errors);
     }
 
     [Fact]

@@ -24,11 +24,18 @@ public sealed class CoverageTracker
     /// <summary>Of those, the pairs seen in both orders.</summary>
     public int PairsBothOrders => _bothOrders;
 
+    /// <summary>The class hash of the last run (as <see cref="DporStrategy.LastClass"/>): what a soak worker sends its coordinator to merge.</summary>
+    public ulong LastClass { get; private set; }
+
+    /// <summary>The conflicting pairs seen, each in the order its steps ran (both entries when seen both ways): merged across soak workers.</summary>
+    public IReadOnlyCollection<(ulong First, ulong Second)> OrderedPairs => _pairs;
+
     public void AfterRun()
     {
         Schedules++;
         _order.Build(Log, 0, OnRace);
-        _classes.Add(_order.ClassHash(Log));
+        LastClass = _order.ClassHash(Log);
+        _classes.Add(LastClass);
     }
 
     private void OnRace(int i, int j, ReadOnlySpan<int> clockOfJ)
