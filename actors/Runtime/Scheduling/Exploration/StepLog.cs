@@ -17,6 +17,8 @@ public sealed class StepLog : IStepObserver
     private EnvelopeKind _kind;
     private ActorSystem? _system;
     private ulong _values;
+    private long _lastResource = long.MinValue; // this step's last declared resource, and whether it is written
+    private bool _lastWasWrite;
 
     public int Count { get; private set; }
     public int ActorCount { get; private set; }
@@ -47,16 +49,21 @@ public sealed class StepLog : IStepObserver
         _postedAt[Count] = postedAt;
         _global[Count] = false;
         _kind = kind; // values drawn by a per-sender pick come just before: they belong to this step
+        _lastResource = long.MinValue;
         if (actor >= ActorCount) ActorCount = actor + 1;
         Access(Footprint.ActorState(actor), true);
     }
 
     public void Access(long resource, bool write)
     {
+        // A lock's state is declared by every member that reads it: most calls repeat the one before.
+        if (resource == _lastResource && (_lastWasWrite || !write)) return;
         if (resource == Footprint.Global) { _global[Count] = true; return; }
+        _lastResource = resource;
         int start = _fpStart[Count];
         for (int i = start; i < _resCount; i++)
-            if (_res[i] == resource) { _write[i] |= write; return; }
+            if (_res[i] == resource) { _lastWasWrite = _write[i] |= write; return; }
+        _lastWasWrite = write;
         if (_resCount == _res.Length)
         {
             Array.Resize(ref _res, _res.Length * 2);
