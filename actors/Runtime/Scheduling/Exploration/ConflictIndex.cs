@@ -8,7 +8,11 @@ namespace StressVm.Runtime;
 /// </summary>
 internal sealed class ConflictIndex
 {
-    private readonly Dictionary<long, int> _slot = new();
+    // Resource -> slot: open addressing (linear probing), cleared per run; a run touches a few dozen resources.
+    private long[] _keys = new long[256];
+    private int[] _slotOfKey = new int[256];
+    private int[] _used = new int[64]; // the key positions filled this run, to clear them
+
     private int[] _lastWrite = new int[64];
     private int[][] _reads = new int[64][];
     private int[] _readCount = new int[64];
@@ -21,7 +25,7 @@ internal sealed class ConflictIndex
 
     public void Reset()
     {
-        _slot.Clear();
+        for (int i = 0; i < _slots; i++) _slotOfKey[_used[i]] = 0;
         _slots = 0;
         _lastGlobal = -1;
         _lastOfActor.AsSpan().Fill(-1);
@@ -112,18 +116,48 @@ internal sealed class ConflictIndex
 
     private int SlotOf(long resource)
     {
-        if (_slot.TryGetValue(resource, out int s)) return s;
-        s = _slots++;
+        int mask = _keys.Length - 1;
+        int at = (int)((ulong)(resource * unchecked((long)0x9E3779B97F4A7C15UL)) >> 40) & mask;
+        while (_slotOfKey[at] != 0)
+        {
+            if (_keys[at] == resource) return _slotOfKey[at] - 1;
+            at = (at + 1) & mask;
+        }
+        if ((_slots + 1) * 2 > _keys.Length) { Rehash(); return SlotOf(resource); }
+        int s = _slots++;
         if (s == _lastWrite.Length)
         {
             Array.Resize(ref _lastWrite, s * 2);
             Array.Resize(ref _reads, s * 2);
             Array.Resize(ref _readCount, s * 2);
+            Array.Resize(ref _used, s * 2);
         }
-        _slot.Add(resource, s);
+        _keys[at] = resource;
+        _slotOfKey[at] = s + 1; // 0 = empty
+        _used[s] = at;
         _lastWrite[s] = -1;
         _readCount[s] = 0;
         return s;
+    }
+
+    // Doubles the table and re-inserts this run's keys at their new positions, keeping their slots.
+    private void Rehash()
+    {
+        var keys = new long[_keys.Length * 2];
+        var slots = new int[keys.Length];
+        int mask = keys.Length - 1;
+        if (_used.Length < _lastWrite.Length) Array.Resize(ref _used, _lastWrite.Length);
+        for (int s = 0; s < _slots; s++)
+        {
+            long key = _keys[_used[s]];
+            int at = (int)((ulong)(key * unchecked((long)0x9E3779B97F4A7C15UL)) >> 40) & mask;
+            while (slots[at] != 0) at = (at + 1) & mask;
+            keys[at] = key;
+            slots[at] = s + 1;
+            _used[s] = at;
+        }
+        _keys = keys;
+        _slotOfKey = slots;
     }
 
     private void AddRead(int s, int step)

@@ -53,7 +53,7 @@ public sealed class PartialOrder
     {
         int ai = log.ActorOf(i);
         if (ai == a || vj[ai] > i) return; // program order, or already ordered through a later step
-        if (!log.Conflict(i, j)) return;
+        // Every candidate the index names conflicts with j (it wrote what j touches, read what j writes, or is global).
         if (j >= racesFrom) onRace?.Invoke(i, j, vj);
         Join(vj, i);
     }
