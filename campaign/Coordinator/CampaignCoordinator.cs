@@ -296,6 +296,7 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
     /// <summary>Journals the coverage now (classes over schedules: `soak report`'s table) unless nothing ran since the last row, and saves it.</summary>
     private void RecordCoverage()
     {
+        if (!_store.Options.Coverage) return; // soak --no-coverage: no rows, so no table of zeros
         long schedules = _store.State.Schedules;
         var rows = _store.State.Coverage;
         if (schedules == 0 || (rows.Count > 0 && rows[^1].Schedules >= schedules)) return;
