@@ -39,7 +39,7 @@ public static class MmapSyscall
         {
             // vms_clean_up_area(): "Clear PTEs while the vma is still in the tree so that rmap cannot race with the
             // freeing later": unmap_region with mm_wr_locked, then vma_close on each.
-            await UnmapRegion(cur, mm, old, start, end).ConfigureAwait(false);
+            await UnmapRegion.Run(cur, mm, old, start, end).ConfigureAwait(false);
             foreach (var v in old) v.Ops?.Close(cur, v); // vma_close
         }
         // __mmap_new_vma(): vm_area_alloc, vma_set_range, vm_flags_init, vma->vm_page_prot = map->page_prot.
@@ -53,7 +53,7 @@ public static class MmapSyscall
             // "Undo any partial mapping done by a device driver" (unmap_region), then vms_abort_munmap_vmas: the
             // old PTEs are gone, so the old VMAs cannot come back: "leaving a gap where the MAP_FIXED mapping failed".
             vma.Detached = true;
-            await UnmapRegion(cur, mm, [vma], start, end, linked: false).ConfigureAwait(false);
+            await UnmapRegion.Run(cur, mm, [vma], start, end, unlinkFile: false).ConfigureAwait(false);
             vma.Freed = true;
             RemoveVmas(mm, old);
             return await Unlock(cur, mm, err, $"->mmap: {err}").ConfigureAwait(false);
@@ -87,28 +87,6 @@ public static class MmapSyscall
         await cur.UnlockWake(mm.MmapLock).ConfigureAwait(false);
         cur.End("mmap", why);
         return ret;
-    }
-
-    /// <summary>
-    /// unmap_region() with mmap_lock held for write (mm_wr_locked): tlb_gather_mmu, unmap_vmas (zap_pte_range),
-    /// free_pgtables -&gt; unlink_file_vma_batch (i_mmap_rwsem for write; the VMA leaves i_mmap after its PTEs are
-    /// cleared), tlb_finish_mmu (flush, then free).
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask UnmapRegion(KernelActor cur, MmStruct mm, List<Vma> vmas, int start, int end, bool linked = true)
-    {
-        var tlb = cur.Gather;
-        MmuGatherOps.TlbGatherMmu(tlb, mm);
-        foreach (var v in vmas) await ZapPteRange.UnmapSingleVma(cur, tlb, v, start, end).ConfigureAwait(false);
-        if (linked)
-            foreach (var v in vmas)
-            {
-                if (v.Mapping is null) continue;
-                await cur.Lock(v.Mapping.IMmapRwsem, LockMode.Write);
-                v.Mapping.IMmap.Remove(v);
-                await cur.UnlockWake(v.Mapping.IMmapRwsem).ConfigureAwait(false);
-            }
-        await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
     }
 
     private static void RemoveVmas(MmStruct mm, List<Vma> old)

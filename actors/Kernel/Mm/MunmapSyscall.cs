@@ -40,19 +40,7 @@ public static class MunmapSyscall
         // vms_complete_munmap_vmas(): mmap_write_downgrade ends every VMA write lock (vma_end_write_all).
         mm.MmLockSeq++;
         await cur.DowngradeWake(mm.MmapLock).ConfigureAwait(false);
-        // unmap_region()
-        var tlb = cur.Gather;
-        MmuGatherOps.TlbGatherMmu(tlb, mm);
-        foreach (var v in vmas) await ZapPteRange.UnmapSingleVma(cur, tlb, v, start, end).ConfigureAwait(false);
-        // free_pgtables() -> unlink_file_vma_batch(): the VMA leaves i_mmap after its PTEs are cleared.
-        foreach (var v in vmas)
-        {
-            if (v.Mapping is null) continue;
-            await cur.Lock(v.Mapping.IMmapRwsem, LockMode.Write);
-            v.Mapping.IMmap.Remove(v);
-            await cur.UnlockWake(v.Mapping.IMmapRwsem).ConfigureAwait(false);
-        }
-        await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
+        await UnmapRegion.Run(cur, mm, vmas, start, end).ConfigureAwait(false);
         foreach (var v in vmas) // remove_vma(): ->close, vm_area_free
         {
             v.Ops?.Close(cur, v);

@@ -181,8 +181,7 @@ public sealed class ActorSystem
         if (a.Interrupts.Count > 0 && a.InterruptMask == 0)
         {
             var env = a.Interrupts.Dequeue();
-            observer?.StepBegins(Step, id, EnvelopeKind.Interrupt, env.PostedAt);
-            if (observer is not null) a.DeclareStepFootprint();
+            if (observer is not null) ObserveStepBegins(observer, a, EnvelopeKind.Interrupt, env.PostedAt);
             int savedSender = a.ContextSender, savedAsk = a.ContextAskId;
             a.ContextSender = env.Sender;
             a.ContextAskId = 0;
@@ -199,8 +198,7 @@ public sealed class ActorSystem
         else if (a.Asking.Suspended)
         {
             object reply = a.Asking.Reply!;
-            observer?.StepBegins(Step, id, EnvelopeKind.Reply, a.Asking.ReplyPostedAt);
-            if (observer is not null) a.DeclareStepFootprint();
+            if (observer is not null) ObserveStepBegins(observer, a, EnvelopeKind.Reply, a.Asking.ReplyPostedAt);
             typeHash = ReplyTypeHash(a, reply);
             Trace.Add(id, a.Asking.ReplySender, EnvelopeKind.Reply, reply, typeHash);
             a.Asking.Resume()();
@@ -213,15 +211,16 @@ public sealed class ActorSystem
             {
                 // Which sender goes first is a choice made inside this step: it reads every queued message.
                 env = _perSender.Take(a.Mailbox, this);
-                observer?.StepBegins(Step, id, EnvelopeKind.Normal, env.PostedAt);
-                if (observer is not null) a.DeclareStepFootprint();
-                observer?.Access(Footprint.Mailbox(id), true);
+                if (observer is not null)
+                {
+                    ObserveStepBegins(observer, a, EnvelopeKind.Normal, env.PostedAt);
+                    observer.Access(Footprint.Mailbox(id), true);
+                }
             }
             else
             {
                 env = a.Mailbox.Dequeue();
-                observer?.StepBegins(Step, id, EnvelopeKind.Normal, env.PostedAt);
-                if (observer is not null) a.DeclareStepFootprint();
+                if (observer is not null) ObserveStepBegins(observer, a, EnvelopeKind.Normal, env.PostedAt);
             }
             a.ContextSender = env.Sender;
             a.ContextAskId = env.AskId;
@@ -248,6 +247,13 @@ public sealed class ActorSystem
         _inStep = false;
         CurrentActorId = -1;
         _enabled.Set(id, a.IsEnabled);
+    }
+
+    /// <summary>Tells the observer a step begins, and lets the actor declare what its every step touches.</summary>
+    private void ObserveStepBegins(IStepObserver observer, Actor a, EnvelopeKind kind, int postedAt)
+    {
+        observer.StepBegins(Step, a.Id, kind, postedAt);
+        a.DeclareStepFootprint();
     }
 
     private void CompleteHandler(Actor a)
