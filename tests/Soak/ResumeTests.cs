@@ -68,8 +68,8 @@ public class ResumeTests
     {
         string dir = SoakTestKit.NewStateDirectory();
         var options = SoakTestKit.Options(dir, SoakTestKit.OneBug) with { MaxSchedules = null, ChunkSize = 200 };
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1)); // long enough for a chunk even on a loaded machine
-        var (first, _) = SoakTestKit.Run(options, cts.Token);
+        using var cts = new CancellationTokenSource();
+        var (first, _) = SoakTestKit.Run(options, cts.Token, new SoakTestKit.CancelAfterFirstChunk(cts));
         Assert.Equal(SoakStopReason.Cancelled, first.Reason);
         var doneBefore = SoakTestKit.Records<ChunkCompleted>(dir).Count;
         Assert.True(doneBefore > 0);

@@ -39,11 +39,23 @@ internal static class SoakTestKit
         MaxSchedules = 1000,
     };
 
-    public static (SoakSummary Summary, List<string> Warnings) Run(SoakOptions options, CancellationToken cancel = default)
+    public static (SoakSummary Summary, List<string> Warnings) Run(SoakOptions options, CancellationToken cancel = default,
+        StressVm.Campaign.Progress.IProgressView? view = null)
     {
         var warnings = new List<string>();
         var runner = new StressVm.Campaign.CampaignRunner(Source, options, w => { lock (warnings) warnings.Add(w); });
+        if (view is not null) runner.Display = (view, TimeSpan.FromMilliseconds(20));
         return (runner.Run(cancel), warnings);
+    }
+
+    /// <summary>A progress view that cancels once the coordinator has counted a finished chunk: a stop mid-run that
+    /// waits for work, not for a wall-clock timer a loaded CI machine can outrun.</summary>
+    public sealed class CancelAfterFirstChunk(CancellationTokenSource cancel) : StressVm.Campaign.Progress.IProgressView
+    {
+        public void Show(SoakProgress progress)
+        {
+            if (progress.Schedules > 0) cancel.Cancel();
+        }
     }
 
     public static List<T> Records<T>(string dir) where T : SoakRecord =>
