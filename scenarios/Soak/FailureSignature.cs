@@ -18,7 +18,9 @@ namespace StressVm.Scenarios.Soak;
 /// What those other actors were doing at that moment is left out: it is noise (10 signatures for one knob of
 /// mixed with it, 1 without).</item>
 /// <item>A violation of the final state (raised by no actor that stepped): its detail with every number blanked
-/// ("frame pfn # has mapcount # but # PTE(s) map it").</item>
+/// ("frame pfn # has mapcount # but # PTE(s) map it"), then its history (<see cref="Violation.Causes"/>): for a lost
+/// write, where the cleaner and the fault whose PTE the store went through were when the page was cleaned, and where
+/// that fault made the PTE writable.</item>
 /// <item>A deadlock: its waiters (who waits for whom, with what request), numbers blanked, sorted.</item>
 /// <item>A step-budget run (livelock suspect): the span stacks every actor was in at the end, sorted.</item>
 /// </list>
@@ -53,7 +55,7 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
                 .Select(w => $"{Blank(w.Waiter)} waits for {Blank(w.WaitsFor)} ({Blank(w.Request)})")
                 .Distinct(StringComparer.Ordinal).OrderBy(s => s, StringComparer.Ordinal));
         if (result.Violation is { } v && !Stepped(trace, v.Actor))
-            return finding + ": final state: " + BlankDetail(v.Detail, v.Actor);
+            return finding + ": final state: " + BlankDetail(v.Detail, v.Actor) + Causes(v, trace);
         if (trace.MarkCount == 0) return finding + ": " + StepTail(result, trace);
 
         if (result.Violation is not { } violation)
@@ -125,6 +127,25 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
         if (!inStep && actor >= 0) _deepest.AddRange(_stacks[actor]); // no mark in the step itself
     }
 
+    /// <summary>
+    /// A final-state violation's history (<see cref="Violation.Causes"/>): each actor named with the kernel functions it
+    /// was in at its step ("; writeback cleaned the page in writeback > folio_mkclean; cpu# made ... writable in fault").
+    /// </summary>
+    private string Causes(Violation v, Trace trace)
+    {
+        if (v.Causes.Count == 0 || trace.MarkCount == 0) return "";
+        var sb = new StringBuilder();
+        foreach (var c in v.Causes)
+        {
+            sb.Append("; ").Append(Blank(c.Actor)).Append(' ').Append(c.What);
+            int actor = IdOf(trace, c.Actor);
+            if (c.Step < 0 || actor < 0) continue;
+            Replay(trace, c.Step, actor);
+            sb.Append(" in ").Append(Stack(_deepest));
+        }
+        return sb.ToString();
+    }
+
     private static string Stack(List<string> spans) => spans.Count == 0 ? OutsideSpans : Blank(string.Join(" > ", spans));
 
     private static int IdOf(Trace trace, string name)
@@ -138,12 +159,15 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
 
     /// <summary>
     /// A violation's detail as it names a bug: the "ACTOR: " prefix dropped (the signature names the actor), every
-    /// number blanked, hexadecimal ones too (a vpn "2a", a file "f0"), and a frame's description after its pfn left out
-    /// ("pfn # (normal, anon)" and "pfn # (f0[1])" are one frame of a bug: which one the swarm touched is chance).
+    /// number blanked, hexadecimal ones too (a vpn "2a", a file "f0"), a frame's description after its pfn left out
+    /// ("pfn # (normal, anon)" and "pfn # (f0[1])" are one frame of a bug: which one the swarm touched is chance), and
+    /// a trailing " [...]" left out: an oracle's note of where and how this instance happened (stale-orig-pte's
+    /// "[finish_fault: read none, now pfn 5 RO Y]": the one missing re-check shows at every fault site).
     /// </summary>
     public static string BlankDetail(string detail, string actor)
     {
         string d = detail.StartsWith(actor + ": ", StringComparison.Ordinal) ? detail[(actor.Length + 2)..] : detail;
+        if (d.EndsWith(']') && d.LastIndexOf(" [", StringComparison.Ordinal) is var note and > 0) d = d[..note];
         var sb = new StringBuilder(d.Length);
         for (int i = 0; i < d.Length;)
         {

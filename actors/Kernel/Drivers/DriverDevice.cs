@@ -23,6 +23,9 @@ public abstract class DriverDevice
     /// <summary>The device's oracle over the final state (null: fine). Invariant names come from <see cref="Invariants"/>.</summary>
     public virtual (string Invariant, string Detail)? AtEnd(KernelState k) => null;
 
+    /// <summary>The frame the last <see cref="AtEnd"/> violation is about (its lost store's history names the bug), if any.</summary>
+    public Frame? EndFrame { get; protected set; }
+
     /// <summary>The last run's counters, added into the run summary (see ISimulationModel.AddCounters).</summary>
     public virtual void AddCounters(IDictionary<string, long> into) { }
 

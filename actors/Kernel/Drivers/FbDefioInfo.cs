@@ -102,6 +102,7 @@ public sealed class FbDefioInfo : DriverDevice
             var p = _pages[i];
             if (p.Content == _device[i]) continue;
             bool listed = _pagerefs[i].Linked;
+            EndFrame = p;
             return (Invariants.LostWrite,
                 $"fb page {i} ({p}) holds store {p.Content} but the device last got {_device[i]}: the damage was never " +
                 $"handed to deferred_io ({(listed ? "still listed, but no work is queued" : "not on the pageref list, and the PTE stays writable so no fault will list it")})");

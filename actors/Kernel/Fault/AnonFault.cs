@@ -20,6 +20,7 @@ public static class AnonFault
                 cur.PteUnlock(mm, vmf.Vpn); // vmf_pte_changed(): someone else mapped it
                 return VmFault.None;
             }
+            OrigPteChecker.BeforeSet(cur, vmf, "do_anonymous_page");
             mm.SetPte(vmf.Vpn, new Pte { Present = true, Pfn = k.ZeroPage.Pfn, Special = true, Young = true }, cur.ActorId);
             cur.PteUnlock(mm, vmf.Vpn);
             return VmFault.None;
@@ -42,6 +43,7 @@ public static class AnonFault
             k.FolioPut(folio, cur.ActorId);
             return VmFault.None;
         }
+        OrigPteChecker.BeforeSet(cur, vmf, "do_anonymous_page");
         k.FolioAddRmap(folio); // folio_add_new_anon_rmap
         mm.SetPte(vmf.Vpn, new Pte { Present = true, Pfn = folio.Pfn, Write = writable, Dirty = writable, Young = true }, cur.ActorId);
         cur.PteUnlock(mm, vmf.Vpn);

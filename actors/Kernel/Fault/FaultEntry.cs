@@ -168,7 +168,11 @@ public static class FaultEntry
         }
         entry.Young = true;
         // ptep_set_access_flags(); unchanged means a spurious fault (x86: nothing to flush).
-        if (!Pte.Same(entry, mm.GetPte(vmf.Vpn))) mm.SetPte(vmf.Vpn, entry, cur.ActorId);
+        if (!Pte.Same(entry, mm.GetPte(vmf.Vpn)))
+        {
+            OrigPteChecker.BeforeSet(cur, vmf, "handle_pte_fault");
+            mm.SetPte(vmf.Vpn, entry, cur.ActorId);
+        }
         cur.PteUnlock(mm, vmf.Vpn);
         return VmFault.None;
     }

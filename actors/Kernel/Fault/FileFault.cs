@@ -151,6 +151,7 @@ public static class FileFault
         // vm_page_prot is writable only for shared writable VMAs that do not want write notification.
         bool write = vma.IsShared && vma.IsWritable && (vmf.Write || !vma.WantsWritenotify);
         var entry = new Pte { Present = true, Pfn = page.Pfn, Write = write, Dirty = vmf.Write, Young = true };
+        OrigPteChecker.BeforeSet(cur, vmf, "finish_fault");
         k.FolioAddRmap(page); // folio_add_file_rmap_ptes
         mm.SetPte(vmf.Vpn, entry, cur.ActorId);
         cur.PteUnlock(mm, vmf.Vpn);
@@ -164,6 +165,9 @@ public static class FileFault
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<VmFault> DoPageMkwrite(KernelActor cur, Vmf vmf, Frame folio)
     {
+        // A span of its own: a page cleaned while the fault is in here (before it holds the folio lock) names a
+        // ->page_mkwrite that returned the page unlocked; one cleaned after it, a caller that dropped the lock.
+        cur.Begin("do_page_mkwrite");
         vmf.Mkwrite = true;
         cur.Begin("page_mkwrite", vmf.Vma.Ops!.Name);
         var ret = await vmf.Vma.Ops!.PageMkwrite(cur, vmf).ConfigureAwait(false);
@@ -171,19 +175,25 @@ public static class FileFault
         await HookReturned(cur);
         FaultEntry.NoteError(vmf, ret, "->page_mkwrite");
         vmf.Mkwrite = false;
-        if ((ret & (VmFault.Error | VmFault.NoPage)) != 0) return ret;
+        if ((ret & (VmFault.Error | VmFault.NoPage)) != 0)
+        {
+            cur.End("do_page_mkwrite");
+            return ret;
+        }
         if ((ret & VmFault.Locked) == 0)
         {
             await cur.FolioLock(folio);
             if (folio.Mapping is null)
             {
                 await cur.FolioUnlockWake(folio).ConfigureAwait(false);
+                cur.End("do_page_mkwrite");
                 return VmFault.None; // retry
             }
             ret |= VmFault.Locked;
         }
         else if (!cur.HoldsFolioLock(folio) && cur.K.Knobs.DebugVm)
             cur.K.Warn(cur.ActorId, "do_page_mkwrite: VM_BUG_ON_FOLIO(!folio_test_locked) after VM_FAULT_LOCKED", folio);
+        cur.End("do_page_mkwrite");
         return ret;
     }
 

@@ -148,6 +148,7 @@ public static class WpFault
         entry.Young = true;
         entry.Dirty = true;
         entry.Write = vmf.Vma.IsWritable;
+        OrigPteChecker.BeforeSet(cur, vmf, "wp_page_reuse");
         vmf.Mm.SetPte(vmf.Vpn, entry, cur.ActorId);
         cur.PteUnlock(vmf.Mm, vmf.Vpn);
     }
@@ -177,6 +178,7 @@ public static class WpFault
             return VmFault.None;
         }
         // ptep_clear_flush(): the old translation must be gone from every TLB before the new one is visible.
+        OrigPteChecker.BeforeSet(cur, vmf, "wp_page_copy");
         mm.SetPte(vmf.Vpn, Pte.None, cur.ActorId);
         await cur.FlushTlbPage(mm, vmf.Vpn).ConfigureAwait(false);
         k.FolioAddRmap(copy);

@@ -17,7 +17,9 @@ public static class Invariants
     public const string OutsideVma = "outside-vma";
     /// <summary>A scenario's outcomes/forbid clause does not hold for a schedule's final outcome vector.</summary>
     public const string UnexpectedOutcome = "unexpected-outcome";
+    /// <summary>A fault wrote a PTE that changed since it read vmf->orig_pte (no pte_same()/pte_none() back-off under the PTL).</summary>
+    public const string StaleOrigPte = "stale-orig-pte";
 
     public static readonly IReadOnlyList<string> All =
-        [UseAfterFree, LostWrite, WriteToReadonly, StaleWritableTlb, Refcount, KernelWarn, Deadlock, Livelock, UnexpectedSignal, OutsideVma, UnexpectedOutcome];
+        [UseAfterFree, LostWrite, WriteToReadonly, StaleWritableTlb, Refcount, KernelWarn, Deadlock, Livelock, UnexpectedSignal, OutsideVma, UnexpectedOutcome, StaleOrigPte];
 }

@@ -25,6 +25,8 @@ public enum EventKind : byte
     RmapInconsistent,
     /// <summary>mmap stored a new VMA over [Vpn, Vpn + Code) of the mm (Object): those pages are mapped again.</summary>
     Mmapped,
+    /// <summary>A fault is about to write the PTE at Vpn of the mm (Object) though it changed since the fault read it (Detail).</summary>
+    OrigPteChanged,
 }
 
 /// <summary>One event; small and allocation-free except for the optional detail.</summary>

@@ -11,6 +11,29 @@ public sealed class KernelMonitor : ISafetyMonitor
 {
     private readonly KernelState _k;
     private readonly OutsideVmaChecker _outside;
+    private FrameHistory[] _history = new FrameHistory[32];
+    private int _historyUsed;
+
+    /// <summary>
+    /// Per frame, what a lost write's signature needs and the end state no longer shows: the last write-protect walk,
+    /// the last writable PTE installed for it (who, when, and the last walk before it: the clean that PTE came after),
+    /// and that PTE as of the frame's last store (the one the store went through). Steps and actor ids plus one (zero:
+    /// none), filled from the events the model reports anyway: no allocation.
+    /// </summary>
+    private struct FrameHistory
+    {
+        public Stamp Walk, Walker;
+        public Stamp Writable, WalkBeforeWritable;
+        public Stamp StoreWritable, StoreWalkBeforeWritable;
+        public string? WalkerName, StoreWalkerName, WalkerNameBeforeWritable;
+    }
+
+    /// <summary>An actor's step: both plus one, so default is "none".</summary>
+    private struct Stamp
+    {
+        public int Step, Actor;
+        public readonly bool Any => Step > 0;
+    }
 
     public KernelMonitor(KernelState k)
     {
@@ -22,6 +45,16 @@ public sealed class KernelMonitor : ISafetyMonitor
     {
         _k.ClearEvents();
         _outside.Reset();
+        Array.Clear(_history, 0, _historyUsed);
+        _historyUsed = 0;
+    }
+
+    /// <summary>The history slot of frame <paramref name="pfn"/> (its fields are step + 1 and actor + 1, so zero is none).</summary>
+    private ref FrameHistory History(int pfn)
+    {
+        if (pfn >= _history.Length) Array.Resize(ref _history, Math.Max(pfn + 1, _history.Length * 2));
+        if (pfn >= _historyUsed) _historyUsed = pfn + 1;
+        return ref _history[pfn];
     }
 
     public Violation? AfterStep(ActorSystem system, int step, int actor)
@@ -48,6 +81,13 @@ public sealed class KernelMonitor : ISafetyMonitor
             case EventKind.Access:
             {
                 var f = e.Frame!;
+                if (e.Flag)
+                {
+                    ref var h = ref History(f.Pfn); // the PTE this store went through: the last one made writable
+                    h.StoreWritable = h.Writable;
+                    h.StoreWalkBeforeWritable = h.WalkBeforeWritable;
+                    h.StoreWalkerName = h.WalkerNameBeforeWritable;
+                }
                 string what = $"{(e.Flag ? "store" : "load")} at {e.Vpn:x} through {(e.Detail is null ? "a page walk" : "a TLB entry")}";
                 if (f.Freed)
                     return V(Invariants.UseAfterFree, step, who, $"{who}: {what} reached freed frame {f}");
@@ -63,6 +103,13 @@ public sealed class KernelMonitor : ISafetyMonitor
                 return null;
             }
             case EventKind.PteInstalled:
+                if (((MmStruct)e.Object!).GetPte(e.Vpn) is { Present: true, Write: true } now && now.Pfn == e.Frame!.Pfn)
+                {
+                    ref var h = ref History(now.Pfn);
+                    h.Writable = new Stamp { Step = step + 1, Actor = e.Actor + 1 };
+                    h.WalkBeforeWritable = h.Walk;
+                    h.WalkerNameBeforeWritable = h.WalkerName;
+                }
                 if (e.Frame!.Freed)
                     return V(Invariants.UseAfterFree, step, who, $"{who}: PTE at {e.Vpn:x} installed for freed frame {e.Frame}");
                 if (_outside.CheckInstall(e) is { } stray) return V(Invariants.OutsideVma, step, who, $"{who}: {stray}");
@@ -80,6 +127,13 @@ public sealed class KernelMonitor : ISafetyMonitor
                 return null;
             }
             case EventKind.WalkDone:
+                if (((WalkRecord)e.Object!) is { Frame: { } walked } wr)
+                    for (int p = walked.Pfn; p < walked.Pfn + wr.Pages; p++)
+                    {
+                        ref var h = ref History(p);
+                        h.Walk = new Stamp { Step = step + 1, Actor = e.Actor + 1 };
+                        h.WalkerName = wr.Walker;
+                    }
                 return CheckWalk(sys, step, who, (WalkRecord)e.Object!);
             case EventKind.ZapDone:
                 if (_outside.CheckZapDone((ZapRecord)e.Object!, munmap: e.Flag) is { } left)
@@ -90,6 +144,8 @@ public sealed class KernelMonitor : ISafetyMonitor
             case EventKind.Mmapped:
                 _outside.Mapped((MmStruct)e.Object!, e.Vpn, e.Vpn + e.Code);
                 return null;
+            case EventKind.OrigPteChanged:
+                return V(Invariants.StaleOrigPte, step, who, $"{who}: {e.Detail}");
             case EventKind.Signal:
                 return SignalChecker.Check(e) is { } why ? V(Invariants.UnexpectedSignal, step, who, $"{who}: {why}") : null;
             case EventKind.Warn:
@@ -185,7 +241,8 @@ public sealed class KernelMonitor : ISafetyMonitor
                 return V(Invariants.Refcount, step, "-", $"at the end frame {f} has mapcount {f.Mapcount} but {f.PteMaps} PTE(s) map it");
         }
         foreach (var d in k.Devices) // drivers' own end oracles (device copy, ring-buffer counts)
-            if (d.AtEnd(k) is { } dv) return V(dv.Invariant, step, d.Name, dv.Detail);
+            if (d.AtEnd(k) is { } dv)
+                return V(dv.Invariant, step, d.Name, dv.Detail) with { Causes = d.EndFrame is { } lost ? LostWriteCauses(system, lost) : [] };
         foreach (var file in k.Files)
         {
             if (!file.Tracked) continue;
@@ -197,10 +254,33 @@ public sealed class KernelMonitor : ISafetyMonitor
                 string why = dirty ? "the page is dirty but the filesystem dropped its page_mkwrite state, so it will not be written"
                                    : "the page is clean, so it will not be written";
                 return V(Invariants.LostWrite, step, "-",
-                    $"store {page.Content} to {page} was never written back (disk has {page.DiskContent}) and {why}");
+                    $"store {page.Content} to {page} was never written back (disk has {page.DiskContent}) and {why}") with { Causes = LostWriteCauses(system, page) };
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The history of a lost store (the end state shows only the symptom): the PTE the store went through, who made it
+    /// writable and in which kernel function, and the clean that came last before it (the walk whose copy the store
+    /// missed): who cleaned, and where the fault that made the PTE writable was at that moment. That names the bug: a
+    /// clean inside ->page_mkwrite's do_page_mkwrite (the page came back unlocked), or after it (the fault dropped the
+    /// page lock before the PTE was dirty). A later walk (one that found the page clean) is not the cause.
+    /// </summary>
+    private IReadOnlyList<ViolationCause> LostWriteCauses(ActorSystem sys, Frame page)
+    {
+        if (page.Pfn >= _historyUsed) return [];
+        var h = _history[page.Pfn];
+        if (!h.StoreWritable.Any) return [];
+        string fault = sys.NameOf(h.StoreWritable.Actor - 1);
+        var causes = new List<ViolationCause>(3);
+        if (h.StoreWalkBeforeWritable.Any)
+        {
+            causes.Add(new($"cleaned the page ({h.StoreWalkerName})", sys.NameOf(h.StoreWalkBeforeWritable.Actor - 1), -1));
+            causes.Add(new("was, as it was cleaned,", fault, h.StoreWalkBeforeWritable.Step - 1));
+        }
+        causes.Add(new("then made the PTE the store went through writable", fault, h.StoreWritable.Step - 1));
+        return causes;
     }
 
     private static bool AnyDirtyPte(KernelState k, Frame page)
