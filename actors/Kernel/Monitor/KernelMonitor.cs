@@ -88,18 +88,19 @@ public sealed class KernelMonitor : ISafetyMonitor
                     h.StoreWalkBeforeWritable = h.WalkBeforeWritable;
                     h.StoreWalkerName = h.WalkerNameBeforeWritable;
                 }
-                string what = $"{(e.Flag ? "store" : "load")} at {e.Vpn:x} through {(e.Detail is null ? "a page walk" : "a TLB entry")}";
+                // The access kind and path go in a trailing [...] note: one bug is reached by loads and stores, through
+                // a walk or a TLB entry, by chance (FailureSignature leaves the note out). Built only on a violation.
                 if (f.Freed)
-                    return V(Invariants.UseAfterFree, step, who, $"{who}: {what} reached freed frame {f}");
-                if (_outside.CheckAccess(e) is { } outside) return V(Invariants.OutsideVma, step, who, $"{who}: {what} {outside}");
+                    return V(Invariants.UseAfterFree, step, who, $"{who}: an access at {e.Vpn:x} reached freed frame {f} {How(e)}");
+                if (_outside.CheckAccess(e) is { } outside) return V(Invariants.OutsideVma, step, who, $"{who}: an access at {e.Vpn:x} {outside} {How(e)}");
                 if (!e.Flag) return null;
                 if (f.Kind == FrameKind.Zero)
-                    return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote the shared zero page");
+                    return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote the shared zero page {How(e)}");
                 if (f.UserReadOnly) // judged at the store: a later kernel record would overwrite the evidence
-                    return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote {f}, a perf data page user space may only read (perf_mmap_pfn_mkwrite/perf_mmap_fault must give SIGBUS)");
+                    return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f}, a perf data page user space may only read (perf_mmap_pfn_mkwrite/perf_mmap_fault must give SIGBUS) {How(e)}");
                 var vma = ((MmStruct)e.Object!).FindVma(e.Vpn);
                 if (vma is not null && !vma.IsWritable && vma.ReadOnlyCommitted)
-                    return V(Invariants.WriteToReadonly, step, who, $"{who}: {what} wrote {f} in {vma.Name}, read-only since mprotect returned");
+                    return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f} in {vma.Name}, read-only since mprotect returned {How(e)}");
                 return null;
             }
             case EventKind.PteInstalled:
@@ -155,6 +156,9 @@ public sealed class KernelMonitor : ISafetyMonitor
         }
         return null;
     }
+
+    private static string How(in KernelEvent access) =>
+        $"[{(access.Flag ? "store" : "load")} through {(access.Detail is null ? "a page walk" : "a TLB entry")}]";
 
     /// <summary>
     /// After a write-protect walk returns, no CPU may hold a writable, dirty translation to the walked
