@@ -100,7 +100,13 @@ public sealed class KernelMonitor : ISafetyMonitor
                     return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f}, a perf data page user space may only read (perf_mmap_pfn_mkwrite/perf_mmap_fault must give SIGBUS) {How(e)}");
                 var vma = ((MmStruct)e.Object!).FindVma(e.Vpn);
                 if (vma is not null && !vma.IsWritable && vma.ReadOnlyCommitted)
-                    return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f} in {vma.Name}, read-only since mprotect returned {How(e)}");
+                {
+                    // Which PTE let it through names the bug: a writable one in a read-only VMA (a fault that made it from
+                    // flags it read before mprotect), or a read-only one whose old writable TLB entry no flush removed.
+                    var pte = ((MmStruct)e.Object!).GetPte(e.Vpn);
+                    string by = pte.Present && pte.Write && pte.Pfn == f.Pfn ? "through a writable PTE" : "though its PTE is read-only (a stale TLB entry)";
+                    return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f} in {vma.Name}, read-only since mprotect returned, {by} {How(e)}");
+                }
                 return null;
             }
             case EventKind.PteInstalled:
