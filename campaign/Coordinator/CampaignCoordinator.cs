@@ -9,8 +9,10 @@ namespace StressVm.Campaign.Coordinator;
 /// <summary>
 /// The campaign coordinator: hands out seed chunks to workers that ask (work pulling), keeps the chunk ledger and
 /// the journal (through its <see cref="CampaignStore"/>), dedups failures by signature, asks for one minimization
-/// per new signature, and takes back the chunks of a worker that was lost (watched) or threw. A chunk result that
-/// arrives twice is journaled as it came and counted once. Locally it is an actor of the soak's system; across
+/// per new signature, and takes back the chunks of a worker that was lost (watched) or threw. A worker holds at most
+/// two grants: the one it runs and one granted ahead (its prefetch, asked for before it runs the first); a lost or
+/// crashed worker's grants all go back to the queue, in the order they were granted. A chunk result that arrives
+/// twice is journaled as it came and counted once. Locally it is an actor of the soak's system; across
 /// machines it is the cluster singleton on the node that holds the state directory.
 /// </summary>
 public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
@@ -27,7 +29,8 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
     private readonly IActorRef? _exporter;
     private readonly Action<string> _warn;
     private readonly TaskCompletionSource<SoakSummary>? _finished;
-    private readonly Dictionary<IActorRef, object> _inFlight = new(); // worker -> ChunkGrant or FailureFound (a minimization)
+    // worker -> what it holds, oldest first (at most 2): ChunkGrant or FailureFound (a minimization); no empty lists
+    private readonly Dictionary<IActorRef, List<object>> _inFlight = new();
     private readonly HashSet<IActorRef> _watched = new();
     private readonly HashSet<IActorRef> _nodes = new();
     private readonly Queue<FailureFound> _toMinimize = new();
@@ -58,7 +61,7 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
         _nextCoverageAt = coverage.Count > 0 ? 2 * coverage[^1].Schedules : 0; // the first chunk, then each doubling
 
         Receive<Hello>(OnHello);
-        Receive<RequestWork>(m => { if (Ours(m.CampaignId)) Assign(Sender); });
+        Receive<RequestWork>(m => { if (Ours(m.CampaignId)) Assign(Sender, m); });
         Receive<ChunkDone>(m => { if (Ours(m.CampaignId)) OnChunkDone(m); });
         Receive<ChunkAbandoned>(m => { if (Ours(m.CampaignId)) OnChunkAbandoned(m); });
         Receive<FailureDiscovered>(m => { if (Ours(m.CampaignId)) OnDiscovered(m.ToRecord()); });
@@ -118,33 +121,67 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
         if (_stopping is not null || _over) Sender.Tell(new StopWork());
     }
 
-    private void Assign(IActorRef worker)
+    private void Assign(IActorRef worker, RequestWork ask)
     {
         if (_watched.Add(worker)) Context.Watch(worker);
-        if (_inFlight.Remove(worker, out var stale)) TakeBack(stale); // it asks again without a result: what it had is lost
+        // A plain ask says the worker holds nothing: what it had is lost (it asks again without a result). An ask
+        // ahead comes from a worker about to run what it holds; it gets one more, never a third.
+        if (!ask.Ahead) TakeBackAll(worker);
         if (_stopping is not null || _over)
         {
-            worker.Tell(new NoWork { Over = true });
+            worker.Tell(new NoWork { Over = true, Request = ask.Request });
             CheckFinished();
+            return;
+        }
+        if (_inFlight.TryGetValue(worker, out var held) && held.Count >= 2)
+        {
+            worker.Tell(new NoWork { Request = ask.Request });
             return;
         }
         while (_toMinimize.TryDequeue(out var f))
         {
             if (_store.State.IsMinimized(f.Scenario, f.Signature)) continue;
-            _inFlight[worker] = f;
-            worker.Tell(new MinimizeFailure { Failure = f.ToWire(_spec.CampaignId) });
+            Hold(worker, f);
+            worker.Tell(new MinimizeFailure { Failure = f.ToWire(_spec.CampaignId), Request = ask.Request });
             return;
         }
         if (_queue.Next() is { } grant)
         {
-            _inFlight[worker] = grant;
-            var work = new Work { CampaignId = _spec.CampaignId, Scenario = grant.Scenario, Chunk = grant.Chunk, Seeds = grant.Seeds };
+            Hold(worker, grant);
+            var work = new Work { CampaignId = _spec.CampaignId, Scenario = grant.Scenario, Chunk = grant.Chunk, Seeds = grant.Seeds, Request = ask.Request };
             if (_skip.TryGetValue((grant.Scenario, grant.Chunk), out var skip)) work.Skip.AddRange(skip.Order());
             worker.Tell(work);
             return;
         }
-        worker.Tell(new NoWork { Over = Finishable && _inFlight.Count == 0 });
+        worker.Tell(new NoWork { Over = Finishable && _inFlight.Count == 0, Request = ask.Request });
         CheckFinished();
+    }
+
+    private void Hold(IActorRef worker, object item)
+    {
+        if (!_inFlight.TryGetValue(worker, out var held)) _inFlight[worker] = held = new List<object>(2);
+        held.Add(item);
+    }
+
+    /// <summary>Removes the first item the worker holds that matches; false when it holds none.</summary>
+    private bool Unhold(IActorRef worker, Predicate<object> match, out object? item)
+    {
+        item = null;
+        if (!_inFlight.TryGetValue(worker, out var held)) return false;
+        int i = held.FindIndex(match);
+        if (i < 0) return false;
+        item = held[i];
+        held.RemoveAt(i);
+        if (held.Count == 0) _inFlight.Remove(worker);
+        return true;
+    }
+
+    /// <summary>Everything the worker holds goes back: requeued so that the oldest grant goes out first again.</summary>
+    private List<object>? TakeBackAll(IActorRef worker)
+    {
+        if (!_inFlight.Remove(worker, out var held)) return null;
+        for (int i = held.Count - 1; i >= 0; i--) TakeBack(held[i]); // Requeue puts each first
+        return held;
     }
 
     private void OnChunkDone(ChunkDone m)
@@ -175,15 +212,8 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
     }
 
     /// <summary>Forgets the sender's grant of this chunk; the grant, or null when the sender did not hold it (a late result).</summary>
-    private ChunkGrant? ReleaseGrantOf(IActorRef worker, string scenario, long chunk)
-    {
-        if (_inFlight.TryGetValue(worker, out var held) && held is ChunkGrant g && g.Scenario == scenario && g.Chunk == chunk)
-        {
-            _inFlight.Remove(worker);
-            return g;
-        }
-        return null;
-    }
+    private ChunkGrant? ReleaseGrantOf(IActorRef worker, string scenario, long chunk) =>
+        Unhold(worker, o => o is ChunkGrant g && g.Scenario == scenario && g.Chunk == chunk, out var item) ? (ChunkGrant)item! : null;
 
     private void OnDiscovered(FailureFound f)
     {
@@ -204,8 +234,7 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
 
     private void OnCrashed(WorkerCrashed m)
     {
-        _inFlight.Remove(Sender, out var held);
-        if (held is not null) TakeBack(held);
+        TakeBackAll(Sender); // the chunk it ran and the one granted ahead (the fresh instance drops that answer)
         if (m.Scenario.Length == 0)
         {
             // Not pinned to a seed (building a model, say): a worker that keeps failing so ends the session.
@@ -247,7 +276,7 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
 
     private void Done(IActorRef worker)
     {
-        if (_inFlight.TryGetValue(worker, out var held) && held is FailureFound) _inFlight.Remove(worker);
+        Unhold(worker, o => o is FailureFound, out _);
         CheckFinished();
     }
 
@@ -256,11 +285,8 @@ public sealed class CampaignCoordinator : ReceiveActor, IWithTimers
         _watched.Remove(worker);
         // A node leaving after the session's end is no loss; one lost before it gives its chunks back (below).
         if (_nodes.Remove(worker) && !_over) _warn($"lost worker node {worker.Path.Address}");
-        if (_inFlight.Remove(worker, out var held))
-        {
-            _warn($"lost worker {worker.Path}; its {(held is ChunkGrant ? "chunk goes" : "minimization goes")} back to the queue");
-            TakeBack(held);
-        }
+        if (TakeBackAll(worker) is { } held)
+            _warn($"lost worker {worker.Path}; its {string.Join(" and ", held.Select(h => h is ChunkGrant ? "chunk" : "minimization"))} go(es) back to the queue");
         CheckFinished();
     }
 

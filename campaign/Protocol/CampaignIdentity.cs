@@ -13,7 +13,7 @@ namespace StressVm.Campaign.Protocol;
 public static class CampaignIdentity
 {
     /// <summary>The wire protocol (campaign.proto and its meaning); nodes of another one are refused.</summary>
-    public const int ProtocolVersion = 2; // 2: chunk results carry coverage
+    public const int ProtocolVersion = 3; // 2: chunk results carry coverage; 3: one-chunk prefetch (RequestWork.ahead, answers echo request)
 
     /// <summary>This build's StressVm version (Directory.Build.props).</summary>
     public static string StressVmVersion { get; } =

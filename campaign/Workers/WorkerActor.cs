@@ -7,8 +7,12 @@ namespace StressVm.Campaign.Workers;
 /// <summary>
 /// A soak worker: pulls a chunk from the coordinator when idle, runs it on its own thread (a pinned dispatcher) with
 /// StressVm's deterministic engine (<see cref="SoakWorker"/>; one simulation at a time), reports new failures the
-/// moment they are found and the chunk's totals when it ends, and asks for more. A throw restarts it (its parent's
-/// supervision) with fresh models; before the restart it tells the coordinator, which takes the chunk back.
+/// moment they are found and the chunk's totals when it ends, and asks for more. Before it runs a chunk it asks for
+/// the next one (<c>ahead</c>), so the coordinator's answer (after its journal flush) waits in the mailbox instead of
+/// the worker waiting for it; one ask is outstanding at a time, so it holds at most the chunk it runs and one more. A
+/// chunk that arrives once the session is stopping is given back unrun (<see cref="ChunkAbandoned"/>), and the worker
+/// goes idle only when its last ask is answered, so no grant is left behind. A throw restarts it (its parent's
+/// supervision) with fresh models; before the restart it tells the coordinator, which takes back everything it held.
 /// </summary>
 public sealed class WorkerActor : ReceiveActor, IWithTimers, ISoakWorkerHost
 {
@@ -17,21 +21,28 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, ISoakWorkerHost
     private readonly StopSignal _stop;
     private readonly Action<string> _warn;
     private readonly SoakWorker _engine;
-    private Work? _current;
+    private readonly AskNumbers _asks;
+    private long _awaiting; // the outstanding ask's number; 0: none
+    private bool _awaitingAhead;
 
-    public WorkerActor(IActorRef coordinator, CampaignSpec spec, SoakOptions options, IScenarioSource source, int index, StopSignal stop, Action<string>? warn)
+    public WorkerActor(IActorRef coordinator, CampaignSpec spec, SoakOptions options, IScenarioSource source, int index, StopSignal stop,
+        Action<string>? warn, AskNumbers asks)
     {
+        _asks = asks;
         _coordinator = coordinator;
         _campaignId = spec.CampaignId;
         _stop = stop;
         _warn = warn ?? (_ => { });
         _engine = new SoakWorker(options, new SeedSpace(options.BaseSeed, options.ChunkSize, options.Shard), source, index, this);
 
-        Receive<Work>(RunChunk);
-        Receive<MinimizeFailure>(Minimize);
+        Receive<Work>(w => { if (Answers(w.Request)) RunChunk(w); });
+        Receive<MinimizeFailure>(m => { if (Answers(m.Request)) Minimize(m); });
         Receive<NoWork>(m =>
         {
+            bool ahead = _awaitingAhead;
+            if (!Answers(m.Request)) return;
             if (m.Over) Context.Parent.Tell(WorkerIdle.Instance);
+            else if (ahead) AskForWork(); // nothing to prefetch then; idle now, so ask plainly (it may have changed)
             else Timers.StartSingleTimer("ask", AskAgain.Instance, TimeSpan.FromMilliseconds(250));
         });
         Receive<AskAgain>(_ => AskForWork());
@@ -43,9 +54,12 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, ISoakWorkerHost
     public long Schedules => _engine.Schedules;
 
     public static Props Props(IActorRef coordinator, CampaignSpec spec, SoakOptions options, IScenarioSource source, int index, StopSignal stop,
-        Action<string>? warn = null) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(coordinator, spec, options, source, index, stop, warn))
+        Action<string>? warn = null)
+    {
+        var asks = new AskNumbers(); // one per worker, kept across its restarts (the Props, and so this, are reused)
+        return Akka.Actor.Props.Create(() => new WorkerActor(coordinator, spec, options, source, index, stop, warn, asks))
             .WithDispatcher("stressvm.campaign.worker-dispatcher");
+    }
 
     protected override void PreStart() => AskForWork();
 
@@ -67,21 +81,46 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, ISoakWorkerHost
 
     protected override void PostRestart(Exception reason) => PreStart();
 
-    private void AskForWork()
+    /// <summary>Asks for work: plainly when idle (holding nothing), or ahead while about to run what it holds.</summary>
+    private void AskForWork(bool ahead = false)
     {
-        if (_stop.IsSet) Context.Parent.Tell(WorkerIdle.Instance);
-        else _coordinator.Tell(new RequestWork { CampaignId = _campaignId }, Self);
+        if (_stop.IsSet)
+        {
+            if (!ahead) Context.Parent.Tell(WorkerIdle.Instance);
+            return;
+        }
+        _awaiting = ++_asks.Last;
+        _awaitingAhead = ahead;
+        _coordinator.Tell(new RequestWork { CampaignId = _campaignId, Ahead = ahead, Request = _awaiting }, Self);
+    }
+
+    /// <summary>
+    /// Whether an answer is to the outstanding ask. Not: it answers an ask of this worker before it was restarted, and
+    /// the coordinator took back what it granted when it heard of the crash (<see cref="WorkerCrashed"/>).
+    /// </summary>
+    private bool Answers(long request)
+    {
+        if (request == 0 || request != _awaiting) return false;
+        _awaiting = 0;
+        return true;
     }
 
     private void RunChunk(Work w)
     {
-        _current = w;
+        if (_stop.IsSet)
+        {
+            // Prefetched and the session is over: give it back unrun, so the ledger hands it out next session.
+            _coordinator.Tell(new ChunkAbandoned { CampaignId = _campaignId, Scenario = w.Scenario, Chunk = w.Chunk }, Self);
+            Context.Parent.Tell(WorkerIdle.Instance);
+            return;
+        }
+        AskForWork(ahead: true);
         IReadOnlySet<ulong>? skip = w.Skip.Count > 0 ? w.Skip.ToHashSet() : null;
         var run = _engine.RunChunk(w.Scenario, w.Chunk, w.Seeds, skip);
-        _current = null;
         if (run.Completed is not null) _coordinator.Tell(run.ToWire(_campaignId), Self);
         else _coordinator.Tell(new ChunkAbandoned { CampaignId = _campaignId, Scenario = w.Scenario, Chunk = w.Chunk, Schedules = run.Schedules, Steps = run.Steps }, Self);
-        AskForWork();
+        // The answer to the ask ahead drives what comes next: the next chunk, or NoWork (then ask plainly, or go idle).
+        if (_awaiting == 0) AskForWork(); // the stop came before the ask ahead: nothing is outstanding
     }
 
     private void Minimize(MinimizeFailure m)
@@ -108,6 +147,12 @@ public sealed class WorkerActor : ReceiveActor, IWithTimers, ISoakWorkerHost
     private sealed record AskAgain
     {
         public static readonly AskAgain Instance = new();
+    }
+
+    /// <summary>The last ask's number of one worker, across its restarts (its actor instances run one at a time).</summary>
+    public sealed class AskNumbers
+    {
+        public long Last;
     }
 }
 

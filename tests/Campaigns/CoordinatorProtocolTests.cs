@@ -78,6 +78,123 @@ public class CoordinatorProtocolTests() : TestKit(CampaignConfig.Local)
     }
 
     [Fact]
+    public void AWorkerGetsOneChunkAheadNeverTwo()
+    {
+        string dir = SoakTestKit.NewStateDirectory();
+        var c = Coordinator(CampaignKit.Options(dir, null, SoakTestKit.Clean), out var spec, out var store);
+        using var _ = store;
+        var w = CreateTestProbe();
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Request = 1 }, w.Ref);
+        var running = w.ExpectMsg<Work>(Wait);
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Ahead = true, Request = 2 }, w.Ref);
+        var ahead = w.ExpectMsg<Work>(Wait);
+        Assert.Equal((1L, 2L), (running.Request, ahead.Request)); // each answer names its ask
+        Assert.NotEqual(running.Chunk, ahead.Chunk);
+        // A third while it holds two: none.
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Ahead = true, Request = 3 }, w.Ref);
+        var none = w.ExpectMsg<NoWork>(Wait);
+        Assert.Equal((3L, false), (none.Request, none.Over));
+        // Once the first is done, it may have one ahead again: the next chunk, not one it holds.
+        c.Tell(CampaignKit.Done(spec, running), w.Ref);
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Ahead = true, Request = 4 }, w.Ref);
+        var third = w.ExpectMsg<Work>(Wait);
+        Assert.DoesNotContain(third.Chunk, new[] { running.Chunk, ahead.Chunk });
+    }
+
+    [Fact]
+    public void APrefetchedChunkOfALostWorkerGoesBackToTheQueueAndIsCountedOnce()
+    {
+        string dir = SoakTestKit.NewStateDirectory();
+        // A budget of two chunks: the next worker can only ever get the two the lost one held.
+        var c = Coordinator(CampaignKit.Options(dir, 2 * CampaignKit.ChunkSize, SoakTestKit.Clean), out var spec, out var store);
+        using var _ = store;
+        var lost = CreateTestProbe();
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Request = 1 }, lost.Ref);
+        var running = lost.ExpectMsg<Work>(Wait);
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Ahead = true, Request = 2 }, lost.Ref);
+        var prefetched = lost.ExpectMsg<Work>(Wait);
+        Watch(lost.Ref);
+        Sys.Stop(lost.Ref); // lost with one chunk running and one granted ahead, not started
+        ExpectTerminated(lost.Ref, Wait);
+
+        var next = CreateTestProbe();
+        var got = new List<Work>();
+        for (int i = 0; i < 200 && got.Count < 2; i++)
+        {
+            c.Tell(new RequestWork { CampaignId = spec.CampaignId, Request = 10 + i }, next.Ref);
+            var reply = next.ExpectMsg<object>(Wait);
+            if (reply is Work w)
+            {
+                got.Add(w);
+                c.Tell(CampaignKit.Done(spec, w), next.Ref);
+            }
+            else
+            {
+                Assert.False(Assert.IsType<NoWork>(reply).Over); // not yet taken back: ask again
+                Thread.Sleep(50);
+            }
+        }
+        // Both go out again, in the order they were first granted.
+        Assert.Equal(new[] { running.Chunk, prefetched.Chunk }, got.Select(w => w.Chunk));
+        // The lost worker's result turns up after all (it was only unreachable): journaled, counted once.
+        c.Tell(CampaignKit.Done(spec, running), lost.Ref);
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Request = 99 }, next.Ref);
+        Assert.True(next.ExpectMsg<NoWork>(Wait).Over);
+        Assert.Equal(2, store.State.DoneChunks);
+        Assert.Equal(2 * CampaignKit.ChunkSize, store.State.Schedules);
+        Assert.Equal(1, store.State.DuplicateChunks);
+    }
+
+    [Fact]
+    public void AStopWithAChunkAheadGivesItBackAndTheResumeRunsItFirstRepeatingNone()
+    {
+        string dir = SoakTestKit.NewStateDirectory();
+        var options = CampaignKit.Options(dir, null, SoakTestKit.Clean);
+        var (store, spec) = CampaignKit.Open(options);
+        var finished = new TaskCompletionSource<SoakSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var c = Sys.ActorOf(CampaignCoordinator.Props(store, spec, finished: finished));
+        var w = CreateTestProbe();
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Request = 1 }, w.Ref);
+        var first = w.ExpectMsg<Work>(Wait);
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Ahead = true, Request = 2 }, w.Ref);
+        var second = w.ExpectMsg<Work>(Wait);
+        c.Tell(CampaignKit.Done(spec, first), w.Ref);
+        c.Tell(new RequestWork { CampaignId = spec.CampaignId, Ahead = true, Request = 3 }, w.Ref);
+        var ahead = w.ExpectMsg<Work>(Wait);
+        c.Tell(new StopCampaign(SoakStopReason.Cancelled));
+        Sync(c);
+        Assert.False(finished.Task.IsCompleted); // two chunks still out: the session waits for them
+        // The worker finishes the one it runs and gives back the one it got ahead, unrun (WorkerActor does so).
+        c.Tell(CampaignKit.Done(spec, second), w.Ref);
+        c.Tell(new ChunkAbandoned { CampaignId = spec.CampaignId, Scenario = ahead.Scenario, Chunk = ahead.Chunk }, w.Ref);
+        Assert.True(finished.Task.Wait(Wait));
+        Assert.Equal(2 * CampaignKit.ChunkSize, finished.Task.Result.Schedules);
+        Watch(c);
+        Sys.Stop(c);
+        ExpectTerminated(c, Wait);
+        store.Dispose();
+
+        var again = Coordinator(options with { MaxSchedules = 3 * CampaignKit.ChunkSize }, out var spec2, out var store2);
+        using var _ = store2;
+        Assert.Equal(2, store2.State.DoneChunks);
+        var w2 = CreateTestProbe();
+        var resumed = new List<long>();
+        for (int i = 0; i < 3; i++)
+        {
+            again.Tell(new RequestWork { CampaignId = spec2.CampaignId, Request = 1 + i }, w2.Ref);
+            var work = w2.ExpectMsg<Work>(Wait);
+            resumed.Add(work.Chunk);
+            again.Tell(CampaignKit.Done(spec2, work), w2.Ref);
+        }
+        Assert.Equal(ahead.Chunk, resumed[0]); // the chunk given back runs first
+        Assert.DoesNotContain(first.Chunk, resumed);
+        Assert.DoesNotContain(second.Chunk, resumed);
+        Sync(again);
+        Assert.Equal(5, store2.State.DoneChunks);
+        Assert.Equal(0, store2.State.DuplicateChunks);
+    }
+
+    [Fact]
     public void AChunkResultDeliveredTwiceIsCountedOnce()
     {
         string dir = SoakTestKit.NewStateDirectory();

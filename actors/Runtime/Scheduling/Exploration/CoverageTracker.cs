@@ -11,6 +11,10 @@ public sealed class CoverageTracker
     private readonly PartialOrder _order = new();
     private readonly DistinctCounter _classes = new(); // bounded memory: exact, then HyperLogLog
     private readonly HashSet<(ulong, ulong)> _pairs = new();
+    // Pairs known to be in _pairs, direct-mapped by their hash: a run's races are mostly pairs seen before, and
+    // this answers those without the set's lookup (a miss only costs the lookup it saves).
+    private readonly ulong[] _knownFirst = new ulong[KnownSlots], _knownSecond = new ulong[KnownSlots];
+    private const int KnownSlots = 1024;
     private int _bothOrders;
 
     public StepLog Log { get; } = new();
@@ -41,7 +45,12 @@ public sealed class CoverageTracker
     private void OnRace(int i, int j, ReadOnlySpan<int> clockOfJ)
     {
         ulong a = Log.LabelOf(i), b = Log.LabelOf(j);
-        if (a == b || !_pairs.Add((a, b))) return;
+        if (a == b) return;
+        int slot = (int)((a ^ (b * 0x9E3779B97F4A7C15UL)) >> 54) & (KnownSlots - 1);
+        if (_knownFirst[slot] == a && _knownSecond[slot] == b) return;
+        _knownFirst[slot] = a;
+        _knownSecond[slot] = b;
+        if (!_pairs.Add((a, b))) return;
         if (_pairs.Contains((b, a))) _bothOrders++;
     }
 

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace StressVm.Runtime;
 
 /// <summary>
@@ -5,11 +9,14 @@ namespace StressVm.Runtime;
 /// every pair of conflicting steps in the order they ran), as vector clocks: clock[s][a] is one more than the
 /// last step of actor a that happens before step s, or 0. Two linearizations of one trace class give the same
 /// clocks per actor's step, so <see cref="ClassHash"/> names the class, not the order the steps ran in.
+/// A step's clock is a row of <c>_stride</c> ints (the actor count rounded up to a SIMD vector, the rest 0), so a
+/// join is a few branchless vector maxima instead of a compare and branch per actor (coverage's main cost).
 /// </summary>
 public sealed class PartialOrder
 {
     private int[] _vc = new int[1024];
     private int _actors;
+    private int _stride; // ints per clock row: _actors rounded up to Vector<int>.Count; the padding stays 0
     private int _steps;
     private readonly ConflictIndex _index = new();
 
@@ -19,7 +26,7 @@ public sealed class PartialOrder
     public int Steps => _steps;
     public int Actors => _actors;
 
-    public ReadOnlySpan<int> ClockOf(int step) => new(_vc, step * _actors, _actors);
+    public ReadOnlySpan<int> ClockOf(int step) => new(_vc, step * _stride, _actors);
 
     /// <summary>
     /// Builds the clocks of <paramref name="log"/>. For every step j at or after <paramref name="racesFrom"/>,
@@ -29,17 +36,20 @@ public sealed class PartialOrder
     {
         _steps = log.Count;
         _actors = Math.Max(1, log.ActorCount);
-        int need = _steps * _actors;
+        int w = Vector<int>.Count;
+        _stride = (_actors + w - 1) / w * w;
+        int need = _steps * _stride;
         if (_vc.Length < need) Array.Resize(ref _vc, Math.Max(need, _vc.Length * 2));
-        Array.Clear(_vc, 0, need);
         Span<int> last = _actors <= 64 ? stackalloc int[_actors] : new int[_actors];
         last.Fill(-1);
         _index.Reset();
         for (int j = 0; j < _steps; j++)
         {
-            var vj = new Span<int>(_vc, j * _actors, _actors);
+            var vj = new Span<int>(_vc, j * _stride, _stride);
             int a = log.ActorOf(j);
-            if (last[a] >= 0) Join(vj, last[a]);
+            // Starts as the actor's previous step's clock (program order), or empty: no clearing of the whole array.
+            if (last[a] >= 0) new ReadOnlySpan<int>(_vc, last[a] * _stride, _stride).CopyTo(vj);
+            else vj.Clear();
             int p = log.PostedAt(j);
             if (p >= 0) Join(vj, p);
             foreach (int i in _index.CandidatesThenRecord(log, j)) Visit(log, i, j, a, vj, racesFrom, onRace);
@@ -54,17 +64,24 @@ public sealed class PartialOrder
         int ai = log.ActorOf(i);
         if (ai == a || vj[ai] > i) return; // program order, or already ordered through a later step
         // Every candidate the index names conflicts with j (it wrote what j touches, read what j writes, or is global).
-        if (j >= racesFrom) onRace?.Invoke(i, j, vj);
+        if (j >= racesFrom) onRace?.Invoke(i, j, vj[.._actors]);
         Join(vj, i);
     }
 
     /// <summary>True when step i happens before step j (i &lt; j).</summary>
-    public bool HappensBefore(StepLog log, int i, int j) => _vc[j * _actors + log.ActorOf(i)] > i;
+    public bool HappensBefore(StepLog log, int i, int j) => _vc[j * _stride + log.ActorOf(i)] > i;
 
+    // into = max(into, clock of step), a whole row (into is one, _stride long).
     private void Join(Span<int> into, int step)
     {
-        var from = new ReadOnlySpan<int>(_vc, step * _actors, _actors);
-        for (int k = 0; k < from.Length; k++) if (from[k] > into[k]) into[k] = from[k];
+        ref int from = ref _vc[step * _stride];
+        ref int to = ref MemoryMarshal.GetReference(into);
+        for (int k = 0; k < into.Length; k += Vector<int>.Count)
+        {
+            var a = Vector.LoadUnsafe(ref from, (nuint)k);
+            var b = Vector.LoadUnsafe(ref to, (nuint)k);
+            Vector.Max(a, b).StoreUnsafe(ref to, (nuint)k);
+        }
     }
 
     /// <summary>
@@ -76,17 +93,20 @@ public sealed class PartialOrder
         // Per-actor step counts turn clocks (global step indices) into per-actor positions.
         Span<int> seen = _actors <= 64 ? stackalloc int[_actors] : new int[_actors];
         seen.Clear();
-        var position = _steps <= 512 ? stackalloc int[_steps] : new int[_steps];
+        // positionAt[c]: the per-actor position of step c - 1, and 0 for c = 0 (no step): indexed by a clock entry
+        // as it is, without a branch.
+        var positionAt = _steps < 512 ? stackalloc int[_steps + 1] : new int[_steps + 1];
+        positionAt[0] = 0;
         Span<ulong> ha = _actors <= 64 ? stackalloc ulong[_actors] : new ulong[_actors];
         for (int a = 0; a < _actors; a++) ha[a] = StableHash.Mix(0xAC7UL, (ulong)a);
         for (int s = 0; s < _steps; s++)
         {
             int a = log.ActorOf(s);
-            position[s] = ++seen[a];
+            positionAt[s + 1] = ++seen[a];
             ulong x = StableHash.Mix(ha[a], log.LabelOf(s));
             var vc = ClockOf(s);
-            for (int b = 0; b < _actors; b++)
-                if (b != a) x = StableHash.Mix(x, vc[b] == 0 ? 0UL : (ulong)position[vc[b] - 1]);
+            for (int b = 0; b < a; b++) x = StableHash.Mix(x, (ulong)positionAt[vc[b]]);
+            for (int b = a + 1; b < vc.Length; b++) x = StableHash.Mix(x, (ulong)positionAt[vc[b]]);
             ha[a] = x;
         }
         ulong h = 0x0DD5EEDUL;
