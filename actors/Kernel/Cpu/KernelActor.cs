@@ -156,8 +156,18 @@ public abstract class KernelActor : Actor
         flush.End = end;
         flush.Initiator = ActorId;
         if (IsTracing) BeginSpan("flush_tlb_mm_range", flush.ToString());
-        await Ask<ShootdownDone>(K.Shootdown.Self, flush);
+        // flush_tlb_mm_range (arch/x86/mm/tlb.c): flush_tlb_multi only when another CPU is in mm_cpumask
+        // (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids); else the local flush is all, no IPI, nothing to wait for.
+        if (!OnlyCpuOf(mm)) await Ask<ShootdownDone>(K.Shootdown.Self, flush);
         if (IsTracing) EndSpan("flush_tlb_mm_range");
+    }
+
+    private bool OnlyCpuOf(MmStruct mm)
+    {
+        var cpus = mm.Cpus;
+        for (int i = 0; i < cpus.Count; i++)
+            if (cpus[i].ActorId != ActorId) return false;
+        return ActiveMm == mm;
     }
 
     /// <summary>flush_tlb_page().</summary>
