@@ -121,7 +121,7 @@ public static class ScenarioLoader
             if (cpus.All(x => x.Name != c)) throw at.Error($"no CPU named '{c}' (declare it under 'cpus')");
         for (int p = 0; p < processes.Count; p++)
         {
-            if (processes[p].Parent >= 0)
+            if (processes[p].Parent >= 0 && root["swarm"] is null) // a swarm draws the fork (SwarmPrograms)
             {
                 int forks = cpus.Sum(c => c.Program.Count(op => op.Kind == OpKind.Fork && op.Target == p));
                 if (forks != 1) throw root["processes"]!.Error($"process '{processes[p].Name}' has a parent: exactly one 'fork {processes[p].Name}' instruction creates it, found {forks}");
@@ -165,14 +165,21 @@ public static class ScenarioLoader
                 ops.Add(OpKindOf(s) ?? throw op.Error($"unknown operation '{s}'; known: {string.Join(", ", OpNames)}"));
             }
             if (ops.Count == 0) throw o.Error("swarm needs at least one operation");
-            if (ops.Contains(OpKind.Fork)) throw o["operations"]!.Error("fork is no swarm operation (a forked process is declared with its parent)");
+            bool forked = processes.Any(x => x.Parent >= 0);
+            if (ops.Contains(OpKind.Fork) && !forked)
+                throw o["operations"]!.Error("swarm operation fork needs a process to create: declare one with 'parent = <process>' under 'processes'");
+            if (forked && !ops.Contains(OpKind.Fork))
+                throw o["operations"]!.Error($"swarm: process '{processes.First(x => x.Parent >= 0).Name}' is created by fork: list fork under 'operations'");
             if (ops.Contains(OpKind.Mmap) && vmas.FirstOrDefault(x => x.IsSharedAnon) is { } shm)
                 throw o["operations"]!.Error($"swarm operation mmap could draw shared anonymous VMA '{shm.Name}': mmap of shmem at run time is not modelled");
             int opsPerCpu = Int(o, "ops-per-cpu", 4);
             if (opsPerCpu < 1) throw (o["ops-per-cpu"] ?? o).Error($"ops-per-cpu must be at least 1, found {opsPerCpu}");
             for (int p = 0; p < processes.Count; p++)
-                if (processes[p].Parent >= 0) throw o.Error($"swarm: process '{processes[p].Name}' is forked, which swarm programs cannot do");
-                else if (vmas.All(x => x.Process != p)) throw o.Error($"swarm: process '{processes[p].Name}' has no VMA to draw operations on");
+            {
+                int owner = p; // a forked process draws over the copies of its ancestor's VMAs
+                while (processes[owner].Parent >= 0) owner = processes[owner].Parent;
+                if (vmas.All(x => x.Process != owner)) throw o.Error($"swarm: process '{processes[p].Name}' has no VMA to draw operations on");
+            }
             swarm = new SwarmSpec(opsPerCpu, ops);
         }
 

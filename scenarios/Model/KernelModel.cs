@@ -129,6 +129,7 @@ public sealed class KernelModel : IShrinkableModel
     }
 
     private readonly Action<ActorSystem> _start;
+    private VmaSpec[][]? _pools;
     private readonly OutcomeChecker? _outcomes;
 
     /// <summary>The last schedule's outcome vector ("cpu0.0=stored cpu0.1=sigbus:adrerr ...").</summary>
@@ -186,7 +187,7 @@ public sealed class KernelModel : IShrinkableModel
         if (Spec.Swarm is null)
             for (int i = 0; i < _cpus.Length; i++) _cpus[i].SetProgram(ToArray(Spec.Cpus[i].Program));
         else
-            SwarmPrograms.Draw(Spec, Spec.Swarm, seed, _cpus);
+            SwarmPrograms.Draw(Spec, Spec.Swarm, seed, _cpus, _pools ??= SwarmPrograms.VmaPools(Spec));
         if (DroppedOperations.Count > 0) DropOperations();
         K.ClearEvents();
         return _start;

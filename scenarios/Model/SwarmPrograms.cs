@@ -10,31 +10,29 @@ namespace StressVm.Scenarios;
 /// </summary>
 public static class SwarmPrograms
 {
-    public static void Draw(ScenarioSpec spec, SwarmSpec swarm, ulong seed, IReadOnlyList<CpuActor> cpus)
+    /// <summary>
+    /// Draws every CPU's program for <paramref name="seed"/>. <paramref name="pools"/> (from <see cref="VmaPools"/>,
+    /// computed once per model): the VMAs each CPU draws over.
+    /// </summary>
+    public static void Draw(ScenarioSpec spec, SwarmSpec swarm, ulong seed, IReadOnlyList<CpuActor> cpus, VmaSpec[][] pools)
     {
         var rng = Prng.Split(seed, "swarm");
         Span<OpKind> enabled = stackalloc OpKind[swarm.Operations.Count];
         int n = DrawEnabled(swarm, rng, enabled);
-        // exit is no drawn operation: when the seed enables it, every thread's program ends with exit.
-        bool exit = false;
-        for (int i = 0; i < n; i++)
-            if (enabled[i] == OpKind.Exit)
-            {
-                exit = true;
-                enabled[i] = enabled[--n];
-                if (n == 0) enabled[n++] = OpKind.Store;
-                break;
-            }
+        // exit and fork are no drawn operations: when the seed enables exit, every thread's program ends with exit;
+        // when it enables fork, one drawn place in a parent thread's program forks each child process (below).
+        bool exit = Remove(OpKind.Exit, enabled, ref n);
+        bool fork = Remove(OpKind.Fork, enabled, ref n);
+        var programs = new CpuOp[cpus.Count][];
         for (int c = 0; c < cpus.Count; c++)
         {
-            var cpu = cpus[c];
-            var vmas = VmasOf(spec, spec.Cpus[c].Process); // a thread reaches its own process's VMAs
-            var program = new CpuOp[swarm.OpsPerCpu + (exit ? 1 : 0)];
+            var vmas = pools[c]; // a thread reaches its own process's VMAs (a forked one: the copies of its ancestor's)
+            var program = programs[c] = new CpuOp[swarm.OpsPerCpu + (exit ? 1 : 0)];
             if (exit) program[^1] = CpuOp.Exit;
             for (int i = 0; i < swarm.OpsPerCpu; i++)
             {
                 var kind = enabled[rng.NextInt(n)];
-                var v = vmas[rng.NextInt(vmas.Count)];
+                var v = vmas[rng.NextInt(vmas.Length)];
                 program[i] = kind switch
                 {
                     OpKind.Load or OpKind.Store => new CpuOp(kind, v.Start + rng.NextInt(v.Pages)),
@@ -42,8 +40,40 @@ public static class SwarmPrograms
                     _ => new CpuOp(kind, v.Start, v.Pages),
                 };
             }
-            cpu.SetProgram(program);
         }
+        // Drawn after every program, so a scenario without fork draws what it drew before fork was a swarm operation.
+        // Without fork a child process is never created: its threads never run.
+        if (fork)
+            for (int p = 0; p < spec.Processes.Count; p++)
+            {
+                int parent = spec.Processes[p].Parent;
+                if (parent < 0) continue;
+                int threads = 0;
+                foreach (var cs in spec.Cpus) if (cs.Process == parent) threads++;
+                int t = rng.NextInt(threads), c = 0;
+                for (; ; c++)
+                    if (spec.Cpus[c].Process == parent && t-- == 0) break;
+                var old = programs[c];
+                int at = rng.NextInt(old.Length - (exit ? 1 : 0) + 1); // anywhere before the thread's exit
+                var program = new CpuOp[old.Length + 1];
+                Array.Copy(old, program, at);
+                program[at] = CpuOp.Fork(p);
+                Array.Copy(old, at, program, at + 1, old.Length - at);
+                programs[c] = program;
+            }
+        for (int c = 0; c < cpus.Count; c++) cpus[c].SetProgram(programs[c]);
+    }
+
+    private static bool Remove(OpKind kind, Span<OpKind> enabled, ref int n)
+    {
+        for (int i = 0; i < n; i++)
+            if (enabled[i] == kind)
+            {
+                enabled[i] = enabled[--n];
+                if (n == 0) enabled[n++] = OpKind.Store;
+                return true;
+            }
+        return false;
     }
 
     private static int IndexOf(IReadOnlyList<VmaSpec> vmas, VmaSpec v)
@@ -53,9 +83,21 @@ public static class SwarmPrograms
         return -1;
     }
 
-    /// <summary>The VMAs of process <paramref name="p"/> (all of them in a one-process scenario: the same draws as before).</summary>
-    private static IReadOnlyList<VmaSpec> VmasOf(ScenarioSpec spec, int p) =>
-        spec.Processes.Count == 1 ? spec.Vmas : spec.Vmas.Where(v => v.Process == p).ToArray();
+    /// <summary>
+    /// Per CPU, the VMAs its program draws over: its process's (all of them in a one-process scenario: the same draws
+    /// as before processes), or for a forked process its ancestor's, whose copies it gets at fork.
+    /// </summary>
+    public static VmaSpec[][] VmaPools(ScenarioSpec spec)
+    {
+        var pools = new VmaSpec[spec.Cpus.Count][];
+        for (int c = 0; c < pools.Length; c++)
+        {
+            int owner = spec.Cpus[c].Process;
+            while (spec.Processes[owner].Parent >= 0) owner = spec.Processes[owner].Parent;
+            pools[c] = spec.Processes.Count == 1 ? spec.Vmas.ToArray() : spec.Vmas.Where(v => v.Process == owner).ToArray();
+        }
+        return pools;
+    }
 
     /// <summary>Each operation is enabled with probability 3/4; at least one access kind stays on. The first draws of the "swarm" stream.</summary>
     private static int DrawEnabled(SwarmSpec swarm, Prng rng, Span<OpKind> enabled)

@@ -154,9 +154,68 @@ public class ProcessTests
     [InlineData("processes = [ { name = a, cpus = [cpu0] }, { name = b, cpus = [cpu1], parent = a } ]\nvmas = [ { name = v, start = 1, process = b } ]", "created by fork")]
     [InlineData("processes = [ { name = a, cpus = [cpu0] }, { name = b, cpus = [cpu1] } ]\nvmas = [ { name = v, start = 1 } ]\ncpus = [ { name = cpu0, program = [\"fork b\"] }, { name = cpu1 } ]", "not a child of 'a'")]
     [InlineData("processes = [ { name = b, cpus = [cpu1], parent = a } ]", "a parent is declared before its child")]
+    [InlineData("vmas = [ { name = v, start = 1 } ]\ncpus = [ { name = cpu0 } ]\nswarm { operations = [load, fork] }", "fork needs a process to create")]
+    [InlineData("processes = [ { name = a, cpus = [cpu0] }, { name = b, cpus = [cpu1], parent = a } ]\nvmas = [ { name = v, start = 1 } ]\ncpus = [ { name = cpu0 }, { name = cpu1 } ]\nswarm { operations = [load] }", "list fork under 'operations'")]
     public void TheLoaderRejectsWhatForkCannotModel(string text, string message)
     {
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(text, "bad.conf"));
         Assert.Contains(message, e.Message);
+    }
+
+    private const string SwarmFork =
+        "files = [ { name = f0, pages = 2 } ]\n" +
+        "processes = [ { name = parent, cpus = [cpu0, cpu1] }, { name = child, cpus = [cpu2], parent = parent } ]\n" +
+        "vmas = [ { name = anon, start = 0x10, pages = 2 }, { name = buf, start = 0x20, pages = 2, shared = true, file = f0 } ]\n" +
+        "cpus = [ { name = cpu0 }, { name = cpu1 }, { name = cpu2 } ]\n" +
+        "swarm { ops-per-cpu = 3, operations = [store, munmap, mmap, fork, exit] }\n";
+
+    [Fact]
+    public void ASwarmForksEachChildOnceFromAParentThreadWhenTheSeedEnablesFork()
+    {
+        var spec = ScenarioLoader.Parse(SwarmFork, "swarm-fork.conf");
+        var model = new KernelModel(spec, spec.Knobs());
+        int forked = 0, unforked = 0;
+        for (ulong seed = 0; seed < 200; seed++)
+        {
+            var r = Explorer.RunOne(model, new RandomStrategy(), seed);
+            Assert.Equal(Outcome.Completed, r.Outcome);
+            var forks = model.Cpus.Take(2).SelectMany(c => c.Program.ToArray()).Where(op => op.Kind == OpKind.Fork).ToList();
+            Assert.DoesNotContain(model.Cpus[2].Program.ToArray(), op => op.Kind == OpKind.Fork);
+            bool enabled = SwarmPrograms.Describe(spec.Swarm!, seed).Split(',').Contains("fork");
+            Assert.Equal(enabled ? 1 : 0, forks.Count);
+            var child = model.Cpus[2];
+            if (enabled)
+            {
+                forked++;
+                Assert.Equal(1, forks[0].Target);                           // KernelState.Mms[1]: the child
+                Assert.True(child.Outcomes.ToArray().All(o => o.Kind != OutcomeKind.NotRun)); // its thread ran to the end
+            }
+            else
+            {
+                unforked++;
+                Assert.True(child.Outcomes.ToArray().All(o => o.Kind == OutcomeKind.NotRun)); // never created, never run
+            }
+        }
+        Assert.True(forked > 0 && unforked > 0, $"{forked} seeds forked, {unforked} did not");
+    }
+
+    [Fact]
+    public void ASwarmForkIsDrawnBeforeTheThreadsExitAndTheChildDrawsItsParentsVmas()
+    {
+        var spec = ScenarioLoader.Parse(SwarmFork, "swarm-fork.conf");
+        var model = new KernelModel(spec, spec.Knobs());
+        for (ulong seed = 0; seed < 200; seed++)
+        {
+            model.PrepareRun(seed);
+            var enabled = SwarmPrograms.Describe(spec.Swarm!, seed).Split(',');
+            foreach (var c in model.Cpus)
+            {
+                var program = c.Program.ToArray();
+                if (enabled.Contains("exit")) Assert.Equal(OpKind.Exit, program[^1].Kind);
+                // the child's accesses, munmaps and mmaps name the parent's VMAs (the copies it gets at fork)
+                foreach (var op in program.Where(op => op.Kind is OpKind.Store or OpKind.Munmap))
+                    Assert.True(op.Vpn is >= 0x10 and < 0x12 or >= 0x20 and < 0x22, $"{c.Name}: {op}");
+            }
+        }
     }
 }

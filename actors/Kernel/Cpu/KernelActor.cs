@@ -156,8 +156,18 @@ public abstract class KernelActor : Actor
         flush.End = end;
         flush.Initiator = ActorId;
         if (IsTracing) BeginSpan("flush_tlb_mm_range", flush.ToString());
-        await Ask<ShootdownDone>(K.Shootdown.Self, flush);
+        // flush_tlb_mm_range (arch/x86/mm/tlb.c): flush_tlb_multi only when another CPU is in mm_cpumask
+        // (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids); else the local flush is all, no IPI, nothing to wait for.
+        if (!OnlyCpuOf(mm)) await Ask<ShootdownDone>(K.Shootdown.Self, flush);
         if (IsTracing) EndSpan("flush_tlb_mm_range");
+    }
+
+    private bool OnlyCpuOf(MmStruct mm)
+    {
+        var cpus = mm.Cpus;
+        for (int i = 0; i < cpus.Count; i++)
+            if (cpus[i].ActorId != ActorId) return false;
+        return ActiveMm == mm;
     }
 
     /// <summary>flush_tlb_page().</summary>
@@ -181,8 +191,47 @@ public abstract class KernelActor : Actor
         if (IsTracing) TraceEvent(name, detail);
     }
 
+    // The same with an interpolated detail, formatted only when tracing (a run that records no trace never builds it).
+    public void Begin(string name, [InterpolatedStringHandlerArgument("")] ref TraceText detail)
+    {
+        if (IsTracing) BeginSpan(name, detail.ToStringAndClear());
+    }
+
+    public void End(string name, [InterpolatedStringHandlerArgument("")] ref TraceText detail)
+    {
+        if (IsTracing) EndSpan(name, detail.ToStringAndClear());
+    }
+
+    public void Event(string name, [InterpolatedStringHandlerArgument("")] ref TraceText detail)
+    {
+        if (IsTracing) TraceEvent(name, detail.ToStringAndClear());
+    }
+
     public bool Tracing => IsTracing;
 
     /// <summary>This task retries (VM_FAULT_RETRY, a refault): see <see cref="Actor.Yield"/>.</summary>
     public void Spin() => Yield();
+}
+
+/// <summary>An interpolated trace detail that formats nothing unless <paramref name="cur"/> records a trace.</summary>
+[InterpolatedStringHandler]
+public ref struct TraceText
+{
+    private DefaultInterpolatedStringHandler _inner;
+    private readonly bool _on;
+
+    public TraceText(int literalLength, int formattedCount, KernelActor cur, out bool shouldAppend)
+    {
+        _on = shouldAppend = cur.Tracing;
+        _inner = _on ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+    }
+
+    public void AppendLiteral(string s) => _inner.AppendLiteral(s);
+    public void AppendFormatted<T>(T value) => _inner.AppendFormatted(value);
+    public void AppendFormatted<T>(T value, string? format) => _inner.AppendFormatted(value, format);
+    public void AppendFormatted<T>(T value, int alignment) => _inner.AppendFormatted(value, alignment);
+    public void AppendFormatted(ReadOnlySpan<char> value) => _inner.AppendFormatted(value);
+    public void AppendFormatted(string? value) => _inner.AppendFormatted(value);
+
+    public string? ToStringAndClear() => _on ? _inner.ToStringAndClear() : null;
 }

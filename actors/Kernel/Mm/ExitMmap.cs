@@ -26,14 +26,30 @@ public static class ExitMmap
         await cur.UnlockWake(mm.MmapLock).ConfigureAwait(false);
         await cur.Lock(mm.MmapLock, LockMode.Write); // mmap_write_lock
         mm.MmLockSeq++;
-        foreach (var v in vmas) // free_pgtables (mm_wr_locked: vma_start_write) -> unlink_file_vma_batch
+        // free_pgtables (mm/memory.c l.386; mm_wr_locked): vma_start_write, then unlink_file_vma_batch_add over each group
+        // of VMAs within PMD_SIZE of the previous one; the batch takes i_mmap_lock_write once per run of VMAs of one
+        // file in a group (unlink_file_vma_batch_process, mm/vma.c l.1774).
+        // vma_start_write takes no step: with mm_users at 0 no thread of this mm is left to hold a VMA read lock
+        // (lock_vma_under_rcu runs only in this mm's own faults), so __vma_start_write finds no reader to wait for.
+        AddressSpace? batch = null;
+        int batchStart = 0, count = 0;
+        for (int i = 0; i < vmas.Count; i++)
         {
-            await cur.VmaStartWrite(v);
+            var v = vmas[i];
+            if (v.Readers != 0) throw new InvalidOperationException($"exit_mmap: {v} has a VMA reader after the last thread exited");
+            v.LockSeq = mm.MmLockSeq; // vma_start_write
+            bool newGroup = i > 0 && v.Start > vmas[i - 1].End + PageTable.PtrsPerPte; // next->vm_start > vma->vm_end + PMD_SIZE
+            if (v.Mapping is null && !newGroup) continue;
+            if (batch is not null && (newGroup || batch != v.Mapping || count == 8)) // a new group, another file, or vb->vmas[8] is full
+            {
+                await UnlinkFileVmaBatch(cur, batch, vmas, batchStart, i).ConfigureAwait(false);
+                batch = null;
+            }
             if (v.Mapping is null) continue;
-            await cur.Lock(v.Mapping.IMmapRwsem, LockMode.Write);
-            v.Mapping.IMmap.Remove(v);
-            await cur.UnlockWake(v.Mapping.IMmapRwsem).ConfigureAwait(false);
+            if (batch is null) (batch, batchStart, count) = (v.Mapping, i, 0);
+            count++;
         }
+        if (batch is not null) await UnlinkFileVmaBatch(cur, batch, vmas, batchStart, vmas.Count).ConfigureAwait(false);
         await MmuGatherOps.TlbFinishMmu(cur, tlb).ConfigureAwait(false);
         foreach (var v in vmas) // tear_down_vmas -> remove_vma: ->close, vm_area_free
         {
@@ -47,5 +63,15 @@ public static class ExitMmap
         await cur.UnlockWake(mm.MmapLock).ConfigureAwait(false);
         cur.End("exit_mmap");
         return 0;
+    }
+
+    /// <summary>unlink_file_vma_batch_process(): i_mmap_lock_write once, __remove_shared_vm_struct for each VMA of <paramref name="mapping"/> in [from, to).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask UnlinkFileVmaBatch(KernelActor cur, AddressSpace mapping, List<Vma> vmas, int from, int to)
+    {
+        await cur.Lock(mapping.IMmapRwsem, LockMode.Write);
+        for (int i = from; i < to; i++)
+            if (vmas[i].Mapping == mapping) mapping.IMmap.Remove(vmas[i]);
+        await cur.UnlockWake(mapping.IMmapRwsem).ConfigureAwait(false);
     }
 }

@@ -84,7 +84,10 @@ public sealed class MmStruct
     /// </summary>
     public void SetPte(int vpn, Pte pte, int actor)
     {
-        ref Pte slot = ref Tables[vpn / PageTable.PtrsPerPte].Ptes[vpn % PageTable.PtrsPerPte];
+        var table = Tables[vpn / PageTable.PtrsPerPte];
+        int index = vpn % PageTable.PtrsPerPte;
+        ref Pte slot = ref table.Ptes[index];
+        if (index >= table.Used) table.Used = index + 1;
         if (slot.Present && !slot.Special)
         {
             var old = _k.FrameAt(slot.Pfn);

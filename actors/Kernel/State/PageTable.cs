@@ -15,9 +15,13 @@ public sealed class PageTable
     public Pte[] Ptes { get; } = new Pte[PtrsPerPte];
     public LockState Ptl { get; }
 
+    /// <summary>One past the highest entry set_pte_at wrote since the last reset: Reset clears only that much.</summary>
+    internal int Used;
+
     internal void Reset()
     {
-        Array.Clear(Ptes);
+        Array.Clear(Ptes, 0, Used);
+        Used = 0;
         Ptl.Reset();
     }
 }
