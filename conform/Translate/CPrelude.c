@@ -1,7 +1,11 @@
 /* The fixed part of every conformance program (stressvm conform). The translator appends the scenario's
- * tables (NCPU, the programs, setup()) after this text. One thread per CPU of the scenario, pinned to a
- * vCPU, all released together by a spin barrier; each operation's outcome is caught and printed as one line
- * "cpuN.I<TAB>outcome" in the model's outcome vocabulary (conform/Translate/OutcomeText.cs), then "END". */
+ * tables (NCPU, NPROC, the programs, setup_files(), setup_process()) after this text. One child process per
+ * declared process (one when the scenario declares none), forked by main before any thread starts; in it one
+ * thread per CPU of that process, pinned to a vCPU; the CPUs of all those processes are released together by
+ * a spin barrier in a MAP_SHARED page. A process the scenario creates by `fork` is forked by that operation
+ * and runs its own CPUs' threads from there. Each operation's outcome goes into the shared page; main, alone,
+ * prints them once every process has ended, one line "cpuN.I<TAB>outcome" per operation in the model's
+ * outcome vocabulary (conform/Translate/OutcomeText.cs), then "END": the lines never interleave. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PAGE 4096UL
@@ -24,7 +29,7 @@
 #define TAG(cpu, op) (0x5356000000000000ULL | ((uint64_t)(cpu) << 16) | (uint64_t)(op))
 #define KTAG(cpu, op) (0x534b000000000000ULL | ((uint64_t)(cpu) << 16) | (uint64_t)(op))  /* write(2)'s data */
 
-enum { OP_LOAD, OP_STORE, OP_MUNMAP, OP_DONTNEED, OP_MPROT_RO, OP_MPROT_RW, OP_MSYNC, OP_FSYNC, OP_WRITE };
+enum { OP_LOAD, OP_STORE, OP_MUNMAP, OP_DONTNEED, OP_MPROT_RO, OP_MPROT_RW, OP_MSYNC, OP_FSYNC, OP_WRITE, OP_FORK };
 
 struct op {
 	int kind;
@@ -32,13 +37,14 @@ struct op {
 	int file;                   /* index into fds[] for fsync/write, else -1 */
 	long off;                   /* file offset for write */
 	int valued;                 /* a load's value is compared (anonymous and file pages) */
-	int prot;                   /* a mapping's prot at start, for mprotect-rw */
+	int child;                  /* OP_FORK: the process it creates (an index into procs[]), else 0 */
 };
 
 struct outcome { char text[96]; };
 
 static int fds[16];
-static volatile int arrived;
+
+static void run_process(int p) __attribute__((noreturn));
 
 static __thread sigjmp_buf jb;
 static __thread volatile int sig_no, sig_code;
@@ -139,6 +145,14 @@ static void run_op(int cpu, int i, const struct op *p, struct outcome *o)
 	case OP_MPROT_RW: ret(o, mprotect((void *)p->addr, p->len, PROT_READ | PROT_WRITE)); break;
 	case OP_MSYNC: ret(o, msync((void *)p->addr, p->len, MS_SYNC)); break;
 	case OP_FSYNC: ret(o, fsync(fds[p->file])); break;
+	case OP_FORK: {
+		/* fork(2) from this thread: the child is a copy of this process with this thread only; it runs the
+		 * CPUs the scenario gives the forked process, never the rest of this program. The pid is no outcome. */
+		pid_t pid = fork();
+		if (pid == 0) run_process(p->child);
+		ret(o, pid);
+		break;
+	}
 	case OP_WRITE: {
 		uint64_t *w = (uint64_t *)wbuf;
 		for (unsigned long k = 0; k < p->len / 8; k++) w[k] = KTAG(cpu, i);
@@ -150,7 +164,10 @@ static void run_op(int cpu, int i, const struct op *p, struct outcome *o)
 	}
 }
 
-struct cpu_prog { const struct op *ops; int n; struct outcome *out; };
+/* A CPU: its program, where its outcomes start in shared->out, and the process whose thread it is. */
+struct cpu_prog { const struct op *ops; int n; int out; int proc; };
+/* A process: the process whose fork operation creates it, or -1 (forked by main before the threads start). */
+struct proc { int parent; };
 
 static void *thread_main(void *arg);
 

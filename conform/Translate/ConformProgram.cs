@@ -10,8 +10,9 @@ public sealed class NotTranslatableException(string scenario, string reason)
     public string Reason { get; } = reason;
 }
 
-/// <summary>One operation of the program: which CPU, its index there, and how a person reads it ("store buf+1").</summary>
-public sealed record ConformOp(int Cpu, int Index, CpuOp Op, string Text, VmaSpec Vma)
+/// <summary>One operation of the program: which CPU, its index there, and how a person reads it ("store buf+1");
+/// <paramref name="Vma"/> is the VMA it names (null for fork, which names a process).</summary>
+public sealed record ConformOp(int Cpu, int Index, CpuOp Op, string Text, VmaSpec? Vma)
 {
     /// <summary>"cpu0.1": the label the C program prints and the value a store of this operation leaves.</summary>
     public string Label => $"cpu{Cpu}.{Index}";
@@ -29,12 +30,21 @@ public sealed record ConformProgram(ScenarioSpec Spec, IReadOnlyList<ConformOp> 
     public bool NeedsDax => Needs.Contains("dax");
 
     /// <summary>A load's value is compared on anonymous, file and DAX pages; perf and fb pages hold the device's data.</summary>
-    public static bool Valued(VmaSpec vma) => vma.Driver is null or "filemap" or "filemap-faultaround" or "dax";
+    public static bool Valued(VmaSpec? vma) => vma is null || vma.Driver is null or "filemap" or "filemap-faultaround" or "dax";
 
-    /// <summary>"store buf+1" for an operation, as written in the scenario.</summary>
-    public static string Describe(CpuOp op, IReadOnlyList<VmaSpec> vmas, out VmaSpec vma)
+    /// <summary>
+    /// "store buf+1" (or "fork child") for an operation of a thread of process <paramref name="process"/>, as written
+    /// in the scenario. The VMA is looked up among the process's own (a forked process's are its root ancestor's
+    /// copies), since VMAs of different processes may share addresses.
+    /// </summary>
+    public static string Describe(CpuOp op, ScenarioSpec spec, int process, out VmaSpec? vma)
     {
-        vma = vmas.First(v => op.Vpn >= v.Start && op.Vpn < v.Start + v.Pages);
+        vma = null;
+        if (op.Kind == OpKind.Fork) return $"fork {spec.Processes[op.Target].Name}";
+        int owner = process;
+        while (spec.Processes[owner].Parent >= 0) owner = spec.Processes[owner].Parent;
+        var found = spec.Vmas.First(v => v.Process == owner && op.Vpn >= v.Start && op.Vpn < v.Start + v.Pages);
+        vma = found;
         string name = op.Kind switch
         {
             OpKind.Load => "load",
@@ -48,9 +58,9 @@ public sealed record ConformProgram(ScenarioSpec Spec, IReadOnlyList<ConformOp> 
             OpKind.Write => "write",
             var k => k.ToString().ToLowerInvariant(),
         };
-        int off = op.Vpn - vma.Start;
+        int off = op.Vpn - found.Start;
         bool access = op.Kind is OpKind.Load or OpKind.Store;
-        string len = access || off + op.Pages == vma.Pages ? "" : $":{op.Pages}";
-        return $"{name} {vma.Name}{(off > 0 ? $"+{off}" : "")}{len}";
+        string len = access || off + op.Pages == found.Pages ? "" : $":{op.Pages}";
+        return $"{name} {found.Name}{(off > 0 ? $"+{off}" : "")}{len}";
     }
 }

@@ -15,7 +15,7 @@ public class HostKernelTests
         var dir = Directory.CreateTempSubdirectory("stressvm-conform-test-").FullName;
         try
         {
-            foreach (var name in new[] { "anon-munmap-sigsegv", "anon-mprotect-ro-sigsegv", "anon-private-dontneed-zero", "file-dontneed-keeps", "anon-partial-munmap", "anon-syscall-errors", "file-write-then-load" })
+            foreach (var name in new[] { "anon-munmap-sigsegv", "anon-mprotect-ro-sigsegv", "anon-private-dontneed-zero", "file-dontneed-keeps", "anon-partial-munmap", "anon-syscall-errors", "file-write-then-load", "fork-cow-private-shared" })
             {
                 var p = CTranslator.Translate(ConformCatalog.Load(name));
                 string exe = Path.Combine(dir, name);

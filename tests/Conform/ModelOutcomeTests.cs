@@ -23,6 +23,7 @@ public class ModelOutcomeTests
     [InlineData("perf-partial-munmap-einval", "ret=-EINVAL|value|stored|ret=0|sigsegv:maperr")]
     [InlineData("perf-readonly-sigsegv", "value|value|sigsegv:accerr|sigsegv:accerr")]
     [InlineData("dax-write-then-load", "value=0|ret=0|value=kernel|value=kernel|stored|value=cpu0.4")]
+    [InlineData("fork-perf-dontcopy", "stored|value|ret=0|stored|value|sigsegv:maperr|sigsegv:maperr|value=cpu0.0|stored|value=cpu1.3")]
     public void ASequentialProgramHasExactlyOneAllowedOutcome(string scenario, string expected)
     {
         var m = Explore(scenario);
@@ -56,6 +57,60 @@ public class ModelOutcomeTests
         var m = Explore("race-load-vs-store", 1000);
         Assert.True(m.Allowed.Count >= 2);
         Assert.All(m.Allowed.SelectMany(a => a.Vector.Skip(1)), s => Assert.True(s is "value=0" or "value=cpu0.0", s));
+    }
+
+    [Fact]
+    public void AForkedChildSeesThePrefixStateOfPrivateMemoryAndSharesTheFilePage()
+    {
+        // fork-cow-private-shared: everything but the parent's last load (which races the child's store) is fixed.
+        var m = Explore("fork-cow-private-shared", 1000);
+        Assert.Empty(m.Unfinished);
+        Assert.Equal(2, m.Allowed.Count);
+        foreach (var a in m.Allowed)
+        {
+            Assert.Equal(["stored", "ret=0", "stored", "value=cpu0.2"], a.Vector[..4]);
+            Assert.Equal(["value=cpu0.0", "stored", "value=cpu0.0", "value=cpu1.1"], a.Vector[5..]);
+        }
+        Assert.Equal(["value=0", "value=cpu1.1"], m.Allowed.Select(a => a.Vector[4]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void TheChildOfAForkRacingFirstTouchStoresSeesAPrefixOfThem()
+    {
+        var m = Explore("race-store-vs-fork", 2000);
+        Assert.Empty(m.Unfinished);
+        foreach (var a in m.Allowed)
+        {
+            Assert.Equal(["ret=0", "stored", "stored", "stored", "stored"], a.Vector[..5]);
+            var child = a.Vector[5..];
+            int k = Array.IndexOf(child, "value=0");
+            if (k < 0) k = 4;
+            for (int i = 0; i < 4; i++) Assert.Equal(i < k ? $"value=cpu1.{i}" : "value=0", child[i]);
+        }
+        // Every prefix, none to all four: fork before the first fault, between each two, after the last.
+        Assert.Equal(5, m.Allowed.Count);
+    }
+
+    [Fact]
+    public void TwoProcessesHaveTheirOwnMmsAndShareTheFilesPageCache()
+    {
+        var m = Explore("race-processes-file-vs-munmap", 1000);
+        Assert.Empty(m.Unfinished);
+        foreach (var a in m.Allowed)
+        {
+            Assert.Equal(["stored", "stored", "stored", "stored", "value=cpu0.3", "value=0"], a.Vector[..6]);
+            Assert.Equal(["ret=0", "sigsegv:maperr", "value=0"], a.Vector[7..]);
+        }
+        Assert.Equal(["value=0", "value=cpu0.1", "value=cpu0.2", "value=cpu0.3"], m.Allowed.Select(a => a.Vector[6]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ForkRacingMunmapCopiesOneStateOfTheParent()
+    {
+        var m = Explore("race-munmap-vs-fork", 1000);
+        Assert.Empty(m.Unfinished);
+        Assert.All(m.Allowed, a => Assert.Equal(["ret=0", "stored", "ret=0"], a.Vector[..3]));
+        Assert.Equal(["sigsegv:maperr", "value=0", "value=cpu1.0"], m.Allowed.Select(a => a.Vector[3]).Order(StringComparer.Ordinal));
     }
 
     private static bool ModelBug(string scenario, params string[] kernel)

@@ -80,8 +80,8 @@ public class TranslationTests
     [Fact]
     public void AnOperationTheCProgramLacksIsRefusedNotTranslatedAsAnother()
     {
-        // fork (being added to the model) and anything else without an OP_* code: one line naming it, never
-        // the fallthrough to write(2) a default branch would give.
+        // mmap and exit at run time, and anything else without an OP_* code: one line naming it, never the
+        // fallthrough to write(2) a default branch would give.
         var spec = Parse("vmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"store a\", \"load a\"] } ]");
         var unknown = spec with { Cpus = [new CpuSpec("cpu0", [CpuOp.Store(1), new CpuOp((OpKind)200, 0)])] };
         var e = Assert.Throws<NotTranslatableException>(() => CTranslator.Translate(unknown));
@@ -107,6 +107,82 @@ public class TranslationTests
                 Assert.Contains($"cpu0.0: {kind.ToString().ToLowerInvariant()}", x.Message.Replace("operation '", "", StringComparison.Ordinal));
             }
         }
+    }
+
+    [Fact]
+    public void SeveralProcessesAreForkedByMainEachMappingItsOwnVmas()
+    {
+        var p = CTranslator.Translate(Parse("""
+            files = [ { name = f0, pages = 1 } ]
+            processes = [ { name = p0, cpus = [cpu0] }, { name = p1, cpus = [cpu1, cpu2] } ]
+            vmas = [
+              { name = anon0, start = 0x10, pages = 1, process = p0 }
+              { name = buf0, start = 0x20, pages = 1, shared = true, file = f0, process = p0 }
+              { name = anon1, start = 0x10, pages = 2, process = p1 }
+              { name = buf1, start = 0x20, pages = 1, shared = true, file = f0, process = p1 }
+            ]
+            cpus = [
+              { name = cpu0, program = ["store anon0", "store buf0"] }
+              { name = cpu1, program = ["load anon1+1", "load buf1"] }
+              { name = cpu2, program = ["munmap anon1"] }
+            ]
+            """));
+        // The same address names each process's own VMA.
+        Assert.Equal(["cpu0.0 store anon0", "cpu0.1 store buf0", "cpu1.0 load anon1+1", "cpu1.1 load buf1", "cpu2.0 munmap anon1"],
+            p.Ops.Select(o => $"{o.Label} {o.Text}"));
+        Assert.Equal(["anon0", "buf0", "anon1", "buf1", "anon1"], p.Ops.Select(o => o.Vma!.Name));
+        // One file, opened by main before the forks (every process maps the same tmpfs file).
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(p.CSource, "tmpfs_file\\(\"f0\""));
+        Assert.Contains("#define NPROC 2\n", p.CSource);
+        Assert.Contains("#define NSTART 3 ", p.CSource);
+        Assert.Contains("#define NOPS 5\n", p.CSource);
+        // Each CPU: its outcomes' offset in the shared page and its process.
+        Assert.Contains("{ ops0, 2, 0, 0 }, /* cpu0 of p0 */", p.CSource);
+        Assert.Contains("{ ops1, 2, 2, 1 }, /* cpu1 of p1 */", p.CSource);
+        Assert.Contains("{ ops2, 1, 4, 1 }, /* cpu2 of p1 */", p.CSource);
+        // Each process maps its VMAs in itself, after main forked it.
+        string setup = p.CSource[p.CSource.IndexOf("static void setup_process(int p)", StringComparison.Ordinal)..];
+        setup = setup[..setup.IndexOf("\n}\n", StringComparison.Ordinal)];
+        int c0 = setup.IndexOf("case 0:", StringComparison.Ordinal), c1 = setup.IndexOf("case 1:", StringComparison.Ordinal);
+        Assert.True(c0 >= 0 && c1 > c0);
+        Assert.Contains("\"mmap anon0\"", setup[c0..c1]);
+        Assert.Contains("\"mmap buf0\"", setup[c0..c1]);
+        Assert.Contains("map_fixed(BASE + 0x10UL * PAGE, 2UL * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L * PAGE, \"mmap anon1\")", setup[c1..]);
+        Assert.Contains("\"mmap buf1\"", setup[c1..]);
+        Assert.DoesNotContain("anon0", setup[c1..]);
+    }
+
+    [Fact]
+    public void ForkIsAnOperationThatStartsTheForkedProcesssCpus()
+    {
+        var p = CTranslator.Translate(Parse("""
+            processes = [ { name = parent, cpus = [cpu0, cpu1] }, { name = child, cpus = [cpu2], parent = parent } ]
+            vmas = [ { name = anon, start = 0x10, pages = 2 } ]
+            cpus = [
+              { name = cpu0, program = ["store anon", "fork child", "load anon"] }
+              { name = cpu1, program = ["store anon+1"] }
+              { name = cpu2, program = ["load anon", "store anon+1"] }
+            ]
+            """));
+        Assert.Equal(["cpu0.0 store anon", "cpu0.1 fork child", "cpu0.2 load anon", "cpu1.0 store anon+1", "cpu2.0 load anon", "cpu2.1 store anon+1"],
+            p.Ops.Select(o => $"{o.Label} {o.Text}"));
+        Assert.Null(p.Ops[1].Vma);
+        Assert.Equal("anon", p.Ops[4].Vma!.Name); // the child names its parent's VMAs (its copies)
+        Assert.Contains("{ OP_FORK, 0, 0, -1, 0, 0, 1 }, /* fork child */", p.CSource);
+        Assert.Contains("{ -1 }, /* parent: forked by main */", p.CSource);
+        Assert.Contains("{ 0 }, /* child: forked by 'fork child' in parent */", p.CSource);
+        // Only the parent's CPUs wait at the start barrier; the child's start when its fork returned.
+        Assert.Contains("#define NSTART 2 ", p.CSource);
+        // The child maps nothing itself: its VMAs are fork's copies.
+        string setup = p.CSource[p.CSource.IndexOf("static void setup_process(int p)", StringComparison.Ordinal)..];
+        setup = setup[..setup.IndexOf("\n}\n", StringComparison.Ordinal)];
+        Assert.Contains("case 0:", setup);
+        Assert.DoesNotContain("case 1:", setup);
+        // A fork the loader would not accept (no declared child of this process) is refused, not run.
+        var spec = Parse("vmas = [ { name = a, start = 1 } ]\ncpus = [ { program = [\"store a\"] } ]");
+        var bad = spec with { Cpus = [new CpuSpec("cpu0", [CpuOp.Store(1), CpuOp.Fork(0)])] };
+        var e = Assert.Throws<NotTranslatableException>(() => CTranslator.Translate(bad));
+        Assert.Contains("cpu0.1: fork names no child process of 'mm'", e.Message);
     }
 
     [Fact]
