@@ -1,5 +1,5 @@
 /* The end of every conformance program: processes, threads, barrier, outcome lines. Needs NCPU, NPROC,
- * NSTART, NOPS, progs[], procs[], setup_files() and setup_process() from the translator's part above. */
+ * NSTART, NOPS, NROOT, ROOT, progs[], procs[], setup_files() and setup_process() from the translator's part above. */
 
 /* In a MAP_SHARED anonymous page made before any fork: every process (and every process forked from one)
  * reaches the same page, so the barrier and the outcomes cross processes; only main prints. */
@@ -8,6 +8,7 @@ struct shared {
 	struct outcome out[NOPS + 1]; /* empty text: the operation never ran (its process died) */
 };
 static struct shared *sh;
+static int print_outcomes(void);
 
 static void *thread_main(void *arg)
 {
@@ -24,9 +25,9 @@ static void *thread_main(void *arg)
 	return 0;
 }
 
-/* Process p: one thread per CPU of it, then waits for them and for every process they forked (their
- * outcomes must be in the shared page before main reads it); exit 0, or 4 when a forked process failed. */
-static void run_process(int p)
+/* Process p's threads, one per CPU of it; then waits for them and for every process they forked (their
+ * outcomes must be in the shared page before main reads it). Returns 1 when a forked process failed. */
+static int run_threads(int p)
 {
 	pthread_t t[NCPU];
 	int n = 0, bad = 0, st;
@@ -39,6 +40,13 @@ static void run_process(int p)
 		if (w < 0) break;
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) bad = 1;
 	}
+	return bad;
+}
+
+/* A forked process (by main or by a fork operation): its threads, then exit 0, or 4 when a process it forked failed. */
+static void run_process(int p)
+{
+	int bad = run_threads(p);
 	fflush(stdout);
 	_exit(bad ? 4 : 0);
 }
@@ -56,6 +64,13 @@ int main(void)
 	/* Files before any fork: every process maps the same tmpfs file, perf event and /dev/fb0. */
 	setup_files();
 	fflush(stdout);
+	if (NROOT == 1) {
+		/* One process to start (with or without processes it forks later): main is that process, as a
+		 * program without processes always was; no fork that the scenario does not have. */
+		setup_process(ROOT);
+		if (run_threads(ROOT)) { printf("SETUP a forked process failed\n"); fflush(stdout); return 3; }
+		return print_outcomes();
+	}
 	pid_t pid[NPROC];
 	int started = 0, failed = 0;
 	for (int p = 0; p < NPROC; p++) {
@@ -85,6 +100,12 @@ int main(void)
 		else if (WEXITSTATUS(st) != 3) printf("SETUP process %d: exit %d\n", (int)w, WEXITSTATUS(st));
 	}
 	if (failed) { fflush(stdout); return 3; }
+	return print_outcomes();
+}
+
+/* Every operation's line, in vector order (cpu0's first), then END; 3 when one never ran. */
+static int print_outcomes(void)
+{
 	for (int i = 0; i < NOPS; i++)
 		if (!sh->out[i].text[0]) { printf("SETUP outcome %d: the operation never ran\n", i); fflush(stdout); return 3; }
 	for (int i = 0; i < NCPU; i++)

@@ -95,6 +95,7 @@ static const char *errno_name(int e)
 	case ENOSPC: return "ENOSPC";
 	case EPERM: return "EPERM";
 	case ENODEV: return "ENODEV";
+	case EAGAIN: return "EAGAIN";   /* fork(2): RLIMIT_NPROC, pid_max */
 	}
 	return 0;
 }

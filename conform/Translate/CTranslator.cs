@@ -33,8 +33,8 @@ public static class CTranslator
         // mmap(2) at run time (issue 12) is not translated yet: the guest maps every VMA in setup_process().
         if (spec.Vmas.FirstOrDefault(v => v.ByMmap) is { } byMmap) Fail($"VMA '{byMmap.Name}' is mapped by an mmap instruction, which is not translated");
         // Several processes: main forks one child per process without a parent before any thread starts (each
-        // maps its own VMAs); a process with a parent is forked by its fork operation. Either way a file is opened
-        // once, before the forks, so every process maps the same tmpfs file, perf event and /dev/fb0.
+        // maps its own VMAs; with one such process main is it); a process with a parent is forked by its fork
+        // operation. Files are opened once, before any fork: every process maps the same tmpfs file, perf event, fb0.
 
         var needs = new SortedSet<string>(StringComparer.Ordinal);
         // Each file: how it is made in the guest, from the driver of the VMAs that map it.
@@ -74,7 +74,9 @@ public static class CTranslator
         int nstart = spec.Cpus.Count(x => spec.Processes[x.Process].Parent < 0);
         int nops = spec.Cpus.Sum(x => x.Program.Count);
         c.Append(CultureInfo.InvariantCulture, $"#define NCPU {spec.Cpus.Count}\n#define NPROC {spec.Processes.Count}\n");
-        c.Append(CultureInfo.InvariantCulture, $"#define NSTART {nstart} /* CPUs of the processes main forks: released together */\n#define NOPS {nops}\n");
+        int nroot = spec.Processes.Count(x => x.Parent < 0), root = spec.Processes.ToList().FindIndex(x => x.Parent < 0);
+        c.Append(CultureInfo.InvariantCulture, $"#define NSTART {nstart} /* CPUs of the processes started by main: released together */\n#define NOPS {nops}\n");
+        c.Append(CultureInfo.InvariantCulture, $"#define NROOT {nroot} /* 1: main is that process (ROOT); else main forks one child per process */\n#define ROOT {root}\n");
         for (int ci = 0; ci < spec.Cpus.Count; ci++)
         {
             var prog = spec.Cpus[ci].Program;

@@ -135,6 +135,7 @@ public class TranslationTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(p.CSource, "tmpfs_file\\(\"f0\""));
         Assert.Contains("#define NPROC 2\n", p.CSource);
         Assert.Contains("#define NSTART 3 ", p.CSource);
+        Assert.Contains("#define NROOT 2 ", p.CSource); // main forks both
         Assert.Contains("#define NOPS 5\n", p.CSource);
         // Each CPU: its outcomes' offset in the shared page and its process.
         Assert.Contains("{ ops0, 2, 0, 0 }, /* cpu0 of p0 */", p.CSource);
@@ -173,6 +174,8 @@ public class TranslationTests
         Assert.Contains("{ 0 }, /* child: forked by 'fork child' in parent */", p.CSource);
         // Only the parent's CPUs wait at the start barrier; the child's start when its fork returned.
         Assert.Contains("#define NSTART 2 ", p.CSource);
+        Assert.Contains("#define NROOT 1 ", p.CSource); // main is the parent
+        Assert.Contains("#define ROOT 0\n", p.CSource);
         // The child maps nothing itself: its VMAs are fork's copies.
         string setup = p.CSource[p.CSource.IndexOf("static void setup_process(int p)", StringComparison.Ordinal)..];
         setup = setup[..setup.IndexOf("\n}\n", StringComparison.Ordinal)];
