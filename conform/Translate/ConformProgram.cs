@@ -41,8 +41,7 @@ public sealed record ConformProgram(ScenarioSpec Spec, IReadOnlyList<ConformOp> 
     {
         vma = null;
         if (op.Kind == OpKind.Fork) return $"fork {spec.Processes[op.Target].Name}";
-        int owner = process;
-        while (spec.Processes[owner].Parent >= 0) owner = spec.Processes[owner].Parent;
+        int owner = ProcessSpec.RootOf(spec.Processes, process);
         var found = spec.Vmas.First(v => v.Process == owner && op.Vpn >= v.Start && op.Vpn < v.Start + v.Pages);
         vma = found;
         string name = op.Kind switch

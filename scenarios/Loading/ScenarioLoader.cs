@@ -176,8 +176,7 @@ public static class ScenarioLoader
             if (opsPerCpu < 1) throw (o["ops-per-cpu"] ?? o).Error($"ops-per-cpu must be at least 1, found {opsPerCpu}");
             for (int p = 0; p < processes.Count; p++)
             {
-                int owner = p; // a forked process draws over the copies of its ancestor's VMAs
-                while (processes[owner].Parent >= 0) owner = processes[owner].Parent;
+                int owner = ProcessSpec.RootOf(processes, p); // a forked process draws over the copies of its ancestor's VMAs
                 if (vmas.All(x => x.Process != owner)) throw o.Error($"swarm: process '{processes[p].Name}' has no VMA to draw operations on");
             }
             swarm = new SwarmSpec(opsPerCpu, ops);
@@ -358,8 +357,7 @@ public static class ScenarioLoader
         }
         var vma = vmas.FirstOrDefault(x => x.Name == target) ?? throw v.Error($"no VMA named '{target}'");
         if (kind == OpKind.Exit) throw v.Error("exit takes no VMA: write \"exit\"");
-        int owner = process; // a forked process's threads use the copies of its ancestor's VMAs
-        while (processes[owner].Parent >= 0) owner = processes[owner].Parent;
+        int owner = ProcessSpec.RootOf(processes, process); // a forked process's threads use the copies of its ancestor's VMAs
         if (vma.Process != owner)
             throw v.Error($"VMA '{vma.Name}' belongs to process '{processes[vma.Process].Name}', not to '{processes[process].Name}', which this CPU runs");
         if (kind == OpKind.Mmap)

@@ -27,8 +27,7 @@ public sealed class KernelModel : IShrinkableModel
         for (int p = 0; p < _mms.Length; p++)
         {
             int maxVpn = 1;
-            int owner = p; // a forked process maps what its ancestor declared
-            while (spec.Processes[owner].Parent >= 0) owner = spec.Processes[owner].Parent;
+            int owner = ProcessSpec.RootOf(spec.Processes, p); // a forked process maps what its ancestor declared
             foreach (var v in spec.Vmas)
                 if (v.Process == owner) maxVpn = Math.Max(maxVpn, v.Start + v.Pages);
             K.Mms.Add(_mms[p] = new MmStruct(K, spec.Processes[p].Name, (maxVpn + PageTable.PtrsPerPte - 1) / PageTable.PtrsPerPte));

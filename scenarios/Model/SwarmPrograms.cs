@@ -92,8 +92,7 @@ public static class SwarmPrograms
         var pools = new VmaSpec[spec.Cpus.Count][];
         for (int c = 0; c < pools.Length; c++)
         {
-            int owner = spec.Cpus[c].Process;
-            while (spec.Processes[owner].Parent >= 0) owner = spec.Processes[owner].Parent;
+            int owner = ProcessSpec.RootOf(spec.Processes, spec.Cpus[c].Process);
             pools[c] = spec.Processes.Count == 1 ? spec.Vmas.ToArray() : spec.Vmas.Where(v => v.Process == owner).ToArray();
         }
         return pools;

@@ -23,7 +23,16 @@ public sealed record CpuSpec(string Name, IReadOnlyList<CpuOp> Program, int Proc
 /// <paramref name="Parent"/> (an index into ScenarioSpec.Processes) it is created by a <c>fork</c> instruction of
 /// a parent's thread: it starts with a copy of the parent's VMAs, and its threads run once the fork returned.
 /// </summary>
-public sealed record ProcessSpec(string Name, int Parent = -1);
+public sealed record ProcessSpec(string Name, int Parent = -1)
+{
+    /// <summary>The process whose declared VMAs process <paramref name="p"/> has: itself, or for a forked one its root
+    /// ancestor (fork copies the parent's VMAs, so a child's are the copies of what its ancestor declared).</summary>
+    public static int RootOf(IReadOnlyList<ProcessSpec> processes, int p)
+    {
+        while (processes[p].Parent >= 0) p = processes[p].Parent;
+        return p;
+    }
+}
 
 /// <summary>A background kernel actor: today the generic writeback of one file.</summary>
 public sealed record BackgroundSpec(string Kind, string Name, string File, int Passes = 1, WalkKind Walk = WalkKind.FolioMkclean);

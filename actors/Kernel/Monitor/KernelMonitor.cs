@@ -16,19 +16,30 @@ public sealed class KernelMonitor : ISafetyMonitor
 
     /// <summary>
     /// Per frame, what a lost write's signature needs and the end state no longer shows: the last write-protect walk,
-    /// the last writable PTE installed for it (who, when, and the last walk before it: the clean that PTE came after),
-    /// and that PTE as of the frame's last store (the one the store went through). Steps and actor ids plus one (zero:
-    /// none), filled from the events the model reports anyway: no allocation.
+    /// the last writable PTE installed for it (who, when, and the walk it came after), and that PTE as of the frame's
+    /// last store (the one the store went through). Filled from the events the model reports anyway: no allocation.
     /// </summary>
     private struct FrameHistory
     {
-        public Stamp Walk, Walker;
-        public Stamp Writable, WalkBeforeWritable;
-        public Stamp StoreWritable, StoreWalkBeforeWritable;
-        public string? WalkerName, StoreWalkerName, WalkerNameBeforeWritable;
+        public Clean LastClean;
+        public WritablePte Writable, AtLastStore;
     }
 
-    /// <summary>An actor's step: both plus one, so default is "none".</summary>
+    /// <summary>A writable PTE installed: by whom and when, and the clean (write-protect walk) that came last before it.</summary>
+    private struct WritablePte
+    {
+        public Stamp At;
+        public Clean After;
+    }
+
+    /// <summary>A write-protect walk: its step and actor, and the walker's kernel function.</summary>
+    private struct Clean
+    {
+        public Stamp At;
+        public string? Walker;
+    }
+
+    /// <summary>An actor's step, both plus one, so default is "none".</summary>
     private struct Stamp
     {
         public int Step, Actor;
@@ -84,9 +95,7 @@ public sealed class KernelMonitor : ISafetyMonitor
                 if (e.Flag)
                 {
                     ref var h = ref History(f.Pfn); // the PTE this store went through: the last one made writable
-                    h.StoreWritable = h.Writable;
-                    h.StoreWalkBeforeWritable = h.WalkBeforeWritable;
-                    h.StoreWalkerName = h.WalkerNameBeforeWritable;
+                    h.AtLastStore = h.Writable;
                 }
                 // The access kind and path go in a trailing [...] note: one bug is reached by loads and stores, through
                 // a walk or a TLB entry, by chance (FailureSignature leaves the note out). Built only on a violation.
@@ -113,9 +122,7 @@ public sealed class KernelMonitor : ISafetyMonitor
                 if (((MmStruct)e.Object!).GetPte(e.Vpn) is { Present: true, Write: true } now && now.Pfn == e.Frame!.Pfn)
                 {
                     ref var h = ref History(now.Pfn);
-                    h.Writable = new Stamp { Step = step + 1, Actor = e.Actor + 1 };
-                    h.WalkBeforeWritable = h.Walk;
-                    h.WalkerNameBeforeWritable = h.WalkerName;
+                    h.Writable = new WritablePte { At = new Stamp { Step = step + 1, Actor = e.Actor + 1 }, After = h.LastClean };
                 }
                 if (e.Frame!.Freed)
                     return V(Invariants.UseAfterFree, step, who, $"{who}: PTE at {e.Vpn:x} installed for freed frame {e.Frame}");
@@ -137,9 +144,7 @@ public sealed class KernelMonitor : ISafetyMonitor
                 if (((WalkRecord)e.Object!) is { Frame: { } walked } wr)
                     for (int p = walked.Pfn; p < walked.Pfn + wr.Pages; p++)
                     {
-                        ref var h = ref History(p);
-                        h.Walk = new Stamp { Step = step + 1, Actor = e.Actor + 1 };
-                        h.WalkerName = wr.Walker;
+                        History(p).LastClean = new Clean { At = new Stamp { Step = step + 1, Actor = e.Actor + 1 }, Walker = wr.Walker };
                     }
                 return CheckWalk(sys, step, who, (WalkRecord)e.Object!);
             case EventKind.ZapDone:
@@ -280,16 +285,16 @@ public sealed class KernelMonitor : ISafetyMonitor
     private IReadOnlyList<ViolationCause> LostWriteCauses(ActorSystem sys, Frame page)
     {
         if (page.Pfn >= _historyUsed) return [];
-        var h = _history[page.Pfn];
-        if (!h.StoreWritable.Any) return [];
-        string fault = sys.NameOf(h.StoreWritable.Actor - 1);
+        var store = _history[page.Pfn].AtLastStore;
+        if (!store.At.Any) return [];
+        string fault = sys.NameOf(store.At.Actor - 1);
         var causes = new List<ViolationCause>(3);
-        if (h.StoreWalkBeforeWritable.Any)
+        if (store.After.At.Any)
         {
-            causes.Add(new($"cleaned the page ({h.StoreWalkerName})", sys.NameOf(h.StoreWalkBeforeWritable.Actor - 1), -1));
-            causes.Add(new("was, as it was cleaned,", fault, h.StoreWalkBeforeWritable.Step - 1));
+            causes.Add(new($"cleaned the page ({store.After.Walker})", sys.NameOf(store.After.At.Actor - 1), -1));
+            causes.Add(new("was, as it was cleaned,", fault, store.After.At.Step - 1));
         }
-        causes.Add(new("then made the PTE the store went through writable", fault, h.StoreWritable.Step - 1));
+        causes.Add(new("then made the PTE the store went through writable", fault, store.At.Step - 1));
         return causes;
     }
 
