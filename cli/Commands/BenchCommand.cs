@@ -11,7 +11,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var bench = new Command("bench", "Measure StressVm's speed on this machine (single thread). Figures, not pass/fail.");
+        var bench = new Command("bench", "Measure StressVm's speed on this machine: runtime and kernel on one thread, soak on the worker counts asked for. Figures, not pass/fail.");
 
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var seconds = new Option<double>("--seconds") { Description = "Measuring time per case, in seconds (> 0).", DefaultValueFactory = _ => 1.0 }.Above(0);
@@ -49,6 +49,7 @@ public static class BenchCommand
         });
         bench.Subcommands.Add(runtime);
         bench.Subcommands.Add(CreateKernel());
+        bench.Subcommands.Add(CreateSoak());
         return bench;
     }
 
@@ -86,5 +87,62 @@ public static class BenchCommand
             return CliApp.ExitOk;
         });
         return kernel;
+    }
+
+    private static Command CreateSoak()
+    {
+        var json = new Option<bool>("--json") { Description = "Print a JSON object (every timed case and the median ratio per worker count) instead of lines." };
+        var scenarios = new Option<string>("--scenarios") { Description = "Scenarios, comma-separated, run in rotation as `soak` does.", DefaultValueFactory = _ => "mixed" };
+        var workers = new Option<string>("--workers") { Description = "Worker counts to measure, comma-separated, each >= 1.", DefaultValueFactory = _ => "1,2" };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds per timed case (> 0).", DefaultValueFactory = _ => 15.0 }.Above(0);
+        var rounds = new Option<int>("--rounds") { Description = "Rounds; each times the pool and the campaign once per worker count, alternating which goes first.", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var coverage = new Option<bool>("--coverage") { Description = "Track coverage in both (soak's default; off here because the pre-Akka pool had none)." };
+        var soak = new Command("soak",
+            "The soak campaign (Akka.NET coordinator and worker actors, as `stressvm soak` runs) against a plain thread pool running the same " +
+            "engine on the same chunks and journaling each chunk (the pool that soak was before Akka.NET), side by side in one process, " +
+            "alternating: schedules/s of each and their ratio, per worker count. The campaign layer's own cost, with the model held equal.")
+        { json, scenarios, workers, seconds, rounds, coverage };
+        soak.SetAction(pr =>
+        {
+            var source = Scenarios.Soak.KernelScenarioSource.Create(new RunSettings());
+            IReadOnlyList<string> names;
+            int[] counts;
+            try
+            {
+                names = Campaign.CampaignRunner.ResolveScenarios(source,
+                    pr.GetValue(scenarios)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                counts = pr.GetValue(workers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(w => int.TryParse(w, out int n) && n >= 1 ? n : throw new ArgumentException($"--workers: '{w}' is not a worker count >= 1"))
+                    .ToArray();
+                if (counts.Length == 0) throw new ArgumentException("--workers: give at least one worker count");
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"stressvm bench soak: {e.Message}");
+                return CliApp.ExitBadInput;
+            }
+            bool asJson = pr.GetValue(json);
+            var rows = SoakBench.Run(source, new RunSettings(), names, counts, TimeSpan.FromSeconds(pr.GetValue(seconds)), pr.GetValue(rounds),
+                pr.GetValue(coverage), asJson ? null : Console.WriteLine);
+            var ratios = counts.Select(w =>
+            {
+                var per = rows.Where(r => r.Workers == w).GroupBy(r => r.Round)
+                    .Select(g => g.Single(r => r.Runner == "campaign").SchedulesPerSecond / g.Single(r => r.Runner == "pool").SchedulesPerSecond)
+                    .Order().ToArray();
+                return (Workers: w, Median: per[per.Length / 2], Min: per[0], Max: per[^1]);
+            }).ToList();
+            if (asJson)
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    scenarios = names,
+                    cases = rows.Select(r => new { round = r.Round, workers = r.Workers, runner = r.Runner, schedules = r.Schedules, seconds = Math.Round(r.Seconds, 2), schedulesPerSecond = Math.Round(r.SchedulesPerSecond) }),
+                    campaignOverPool = ratios.Select(r => new { workers = r.Workers, median = Math.Round(r.Median, 3), min = Math.Round(r.Min, 3), max = Math.Round(r.Max, 3) }),
+                }));
+            else
+                foreach (var r in ratios)
+                    Console.WriteLine($"campaign / pool, {r.Workers} worker(s): median {r.Median:0.00} (rounds {r.Min:0.00}-{r.Max:0.00})");
+            return CliApp.ExitOk;
+        });
+        return soak;
     }
 }

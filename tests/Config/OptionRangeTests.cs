@@ -43,6 +43,8 @@ public sealed class OptionRangeTests
     [InlineData("bench runtime --seconds 0", "--seconds: expected a number > 0, got '0'")]
     [InlineData("bench kernel --ranges 0", "--ranges: expected an integer >= 1, got '0'")]
     [InlineData("bench kernel --cap -1", "--cap: expected an integer >= 1, got '-1'")]
+    [InlineData("bench soak --rounds 0", "--rounds: expected an integer >= 1, got '0'")]
+    [InlineData("bench soak --seconds 0", "--seconds: expected a number > 0, got '0'")]
     public void OutOfRangeIsOneLineNamingTheOption(string args, string message) =>
         Assert.StartsWith(message, OneError(args.Split(' ')));
 
