@@ -14,6 +14,8 @@ public sealed class OutsideVmaChecker
     private readonly List<bool[]> _unmapped = new();
     /// <summary>Per mm: KernelState.Clock when an mmap last stored a VMA over the page (0: never this run).</summary>
     private readonly List<long[]> _mappedAt = new();
+    /// <summary>Per mm: the pages written this run, [low, high): Reset clears only those (the arrays span every page table).</summary>
+    private readonly List<(int Low, int High)> _written = new();
     /// <summary>Some munmap returned this run (the per-step checks cost nothing before).</summary>
     private bool _any;
 
@@ -21,23 +23,37 @@ public sealed class OutsideVmaChecker
 
     public void Reset()
     {
-        foreach (var u in _unmapped) Array.Clear(u);
-        foreach (var m in _mappedAt) Array.Clear(m);
+        for (int i = 0; i < _written.Count; i++)
+        {
+            var (low, high) = _written[i];
+            if (high <= low) continue;
+            Array.Clear(_unmapped[i], low, high - low);
+            Array.Clear(_mappedAt[i], low, high - low);
+            _written[i] = (int.MaxValue, 0);
+        }
         _any = false;
     }
 
-    private bool[] Of(MmStruct mm)
+    private int IndexOf(MmStruct mm)
     {
         int i = _k.Mms.IndexOf(mm);
-        while (_unmapped.Count <= i) _unmapped.Add(new bool[_k.Mms[_unmapped.Count].MaxVpn]);
-        return _unmapped[i];
+        while (_unmapped.Count <= i)
+        {
+            int pages = _k.Mms[_unmapped.Count].MaxVpn;
+            _unmapped.Add(new bool[pages]);
+            _mappedAt.Add(new long[pages]);
+            _written.Add((int.MaxValue, 0));
+        }
+        return i;
     }
 
-    private long[] MappedAt(MmStruct mm)
+    private bool[] Of(MmStruct mm) => _unmapped[IndexOf(mm)];
+
+    /// <summary>Pages [start, end) of mm <paramref name="i"/> are about to be written.</summary>
+    private void Writing(int i, int start, int end)
     {
-        int i = _k.Mms.IndexOf(mm);
-        while (_mappedAt.Count <= i) _mappedAt.Add(new long[_k.Mms[_mappedAt.Count].MaxVpn]);
-        return _mappedAt[i];
+        var (low, high) = _written[i];
+        _written[i] = (Math.Min(low, start), Math.Max(high, end));
     }
 
     /// <summary>
@@ -47,8 +63,10 @@ public sealed class OutsideVmaChecker
     public string? CheckZapDone(ZapRecord z, bool munmap)
     {
         var mm = z.Mm;
-        var gone = Of(mm);
-        var mapped = _mappedAt.Count > _k.Mms.IndexOf(mm) ? MappedAt(mm) : null;
+        int m = IndexOf(mm);
+        var gone = _unmapped[m];
+        var mapped = _mappedAt[m];
+        if (munmap) Writing(m, Math.Max(0, z.Start), Math.Min(z.End, mm.MaxVpn));
         for (int vpn = Math.Max(0, z.Start); vpn < Math.Min(z.End, mm.MaxVpn); vpn++)
         {
             if (mm.FindVma(vpn) is not null) continue;
@@ -67,8 +85,10 @@ public sealed class OutsideVmaChecker
     /// <summary>An mmap stored a VMA over [start, end): what an earlier munmap removed is mapped again.</summary>
     public void Mapped(MmStruct mm, int start, int end)
     {
-        var gone = Of(mm);
-        var at = MappedAt(mm);
+        int m = IndexOf(mm);
+        var gone = _unmapped[m];
+        var at = _mappedAt[m];
+        Writing(m, Math.Max(0, start), Math.Min(end, gone.Length));
         for (int vpn = Math.Max(0, start); vpn < Math.Min(end, gone.Length); vpn++)
         {
             gone[vpn] = false;

@@ -88,6 +88,7 @@ public sealed class MmStruct
         int index = vpn % PageTable.PtrsPerPte;
         ref Pte slot = ref table.Ptes[index];
         if (index >= table.Used) table.Used = index + 1;
+        if (index < table.Low) table.Low = index;
         if (slot.Present && !slot.Special)
         {
             var old = _k.FrameAt(slot.Pfn);

@@ -15,12 +15,13 @@ public sealed class PageTable
     public Pte[] Ptes { get; } = new Pte[PtrsPerPte];
     public LockState Ptl { get; }
 
-    /// <summary>One past the highest entry set_pte_at wrote since the last reset: Reset clears only that much.</summary>
-    internal int Used;
+    /// <summary>The lowest entry and one past the highest that set_pte_at wrote since the last reset: Reset clears only those.</summary>
+    internal int Low = PtrsPerPte, Used;
 
     internal void Reset()
     {
-        Array.Clear(Ptes, 0, Used);
+        if (Used > Low) Array.Clear(Ptes, Low, Used - Low);
+        Low = PtrsPerPte;
         Used = 0;
         Ptl.Reset();
     }

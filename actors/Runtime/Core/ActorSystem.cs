@@ -87,6 +87,9 @@ public sealed class ActorSystem
     {
         if (IsRunning) throw new InvalidOperationException("a system runs one schedule at a time");
         IsRunning = true;
+        // No ExecutionContext flows between the simulation's awaits (nothing in a run reads one): an await then
+        // resumes by calling the state machine directly, not through ExecutionContext.RunInternal.
+        var flow = ExecutionContext.IsFlowSuppressed() ? (AsyncFlowControl?)null : ExecutionContext.SuppressFlow();
         try
         {
             Reset(strategy, seed);
@@ -119,6 +122,7 @@ public sealed class ActorSystem
             CurrentActorId = -1;
             _inStep = false;
             IsRunning = false;
+            flow?.Undo();
         }
     }
 
