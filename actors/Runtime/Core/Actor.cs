@@ -28,9 +28,9 @@ public abstract class Actor
 
     internal int InterruptMask;
 
-    // The fingerprint hash of the last reply type this actor took (a cache: reply types repeat).
-    internal Type? LastReplyType;
-    internal ulong LastReplyHash;
+    // The fingerprint hashes of the last two reply types this actor took (a cache: reply types repeat).
+    internal Type? LastReplyType, PreviousReplyType;
+    internal ulong LastReplyHash, PreviousReplyHash;
 
     protected ActorSystem System => SystemOrNull ?? throw new InvalidOperationException("actor not attached to a system");
 

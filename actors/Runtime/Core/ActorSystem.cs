@@ -275,12 +275,17 @@ public sealed class ActorSystem
     private ulong ReplyTypeHash(Actor a, object reply)
     {
         var t = reply.GetType();
-        if (ReferenceEquals(t, a.LastReplyType)) return a.LastReplyHash; // an actor mostly gets one kind of reply
-        if (!_replyTypeHash.TryGetValue(t, out ulong h))
+        // An actor gets few kinds of reply (a lock grant, a shootdown's ack...): two remembered spare the lookup.
+        if (ReferenceEquals(t, a.LastReplyType)) return a.LastReplyHash;
+        ulong h;
+        if (ReferenceEquals(t, a.PreviousReplyType)) h = a.PreviousReplyHash;
+        else if (!_replyTypeHash.TryGetValue(t, out h))
         {
             h = StableHash.Of(t.FullName ?? t.Name) ^ 0x7E91_7E91UL;
             _replyTypeHash[t] = h;
         }
+        a.PreviousReplyType = a.LastReplyType;
+        a.PreviousReplyHash = a.LastReplyHash;
         a.LastReplyType = t;
         a.LastReplyHash = h;
         return h;
