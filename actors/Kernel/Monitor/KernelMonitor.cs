@@ -126,6 +126,7 @@ public sealed class KernelMonitor : ISafetyMonitor
                 }
                 if (e.Frame!.Freed)
                     return V(Invariants.UseAfterFree, step, who, $"{who}: PTE at {e.Vpn:x} installed for freed frame {e.Frame}");
+                if (CheckWritableInstall(e) is { } ro) return V(Invariants.WriteToReadonly, step, who, $"{who}: {ro}");
                 if (_outside.CheckInstall(e) is { } stray) return V(Invariants.OutsideVma, step, who, $"{who}: {stray}");
                 return null;
             case EventKind.FrameFreed:
@@ -166,6 +167,24 @@ public sealed class KernelMonitor : ISafetyMonitor
                 return V(Invariants.Livelock, step, who, $"{who}: {e.Detail}");
         }
         return null;
+    }
+
+    /// <summary>
+    /// A PTE may be writable only in a VMA with VM_WRITE: maybe_mkwrite() and do_anonymous_page() make it writable only
+    /// then, and mprotect_fixup() clears VM_WRITE (under vma_start_write(), which waits for every fault's VMA read
+    /// lock) before change_protection() write-protects the PTEs it finds. A writable PTE installed in a VMA whose flags
+    /// lack VM_WRITE came from a fault that read the flags before they changed: checked where it is installed, the
+    /// cause, not at the store through it that follows (write-to-readonly either way: the PTE lets a store write
+    /// read-only memory). Reads state only.
+    /// </summary>
+    private static string? CheckWritableInstall(in KernelEvent e)
+    {
+        var mm = (MmStruct)e.Object!;
+        var pte = mm.GetPte(e.Vpn);
+        if (!pte.Present || !pte.Write || pte.Pfn != e.Frame!.Pfn) return null;
+        if (mm.FindVma(e.Vpn) is not { } vma || vma.IsWritable) return null;
+        return $"the PTE at {e.Vpn:x} was made writable in VMA {vma.Name}, whose vm_flags lack VM_WRITE (mprotect cleared it): " +
+               "the fault read the flags before they changed";
     }
 
     private static string How(in KernelEvent access) =>
@@ -268,8 +287,10 @@ public sealed class KernelMonitor : ISafetyMonitor
                 if (dirty && page.FsPrivate) continue;
                 string why = dirty ? "the page is dirty but the filesystem dropped its page_mkwrite state, so it will not be written"
                                    : "the page is clean, so it will not be written";
+                // Why it will not be written goes in a trailing [...] note: whether a later fault re-dirtied the PTE after
+                // the clean is chance, the history (Causes) names the bug (FailureSignature leaves the note out).
                 return V(Invariants.LostWrite, step, "-",
-                    $"store {page.Content} to {page} was never written back (disk has {page.DiskContent}) and {why}") with { Causes = LostWriteCauses(system, page) };
+                    $"store {page.Content} to {page} was never written back (disk has {page.DiskContent}) [{why}]") with { Causes = LostWriteCauses(system, page) };
             }
         }
         return null;
