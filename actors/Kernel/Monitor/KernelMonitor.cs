@@ -157,6 +157,8 @@ public sealed class KernelMonitor : ISafetyMonitor
             case EventKind.Mmapped:
                 _outside.Mapped((MmStruct)e.Object!, e.Vpn, e.Vpn + e.Code);
                 return null;
+            case EventKind.NestedGatherFinished:
+                return CheckNestedFinish(sys, step, who, (MmuGather)e.Object!);
             case EventKind.OrigPteChanged:
                 return V(Invariants.StaleOrigPte, step, who, $"{who}: {e.Detail}");
             case EventKind.Signal:
@@ -219,6 +221,37 @@ public sealed class KernelMonitor : ISafetyMonitor
                     return V(Invariants.StaleWritableTlb, step, who,
                         $"{who}: {w.Walker}({w.Frame}) returned but {sys.NameOf(cpu.ActorId)} can still write it through a TLB entry for {t.Vpn:x}, a PTE {cleaned}; actors: {who}, {sys.NameOf(cpu.ActorId)}");
                 }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// tlb_finish_mmu() that finds another mmu_gather pending on the mm (mm_tlb_flush_nested()) flushes the whole mm
+    /// (99baac21e458, mm/mmu_gather.c): a parallel zap or mprotect may have changed PTEs this caller then saw already
+    /// none or changed and skipped, so their flush is pending only in the other gather, and this caller is about to
+    /// return to user space. So when it returns, no CPU of the mm may still cache a translation from before the finish
+    /// began that no PTE backs any more (present, the same PTE). Checked at the finish, the cause, before the store,
+    /// load or return it lets through; reads TLBs and PTEs only. Entries filled after the finish began are the other
+    /// gather's to flush.
+    /// </summary>
+    private static Violation? CheckNestedFinish(ActorSystem sys, int step, string who, MmuGather tlb)
+    {
+        var mm = tlb.Mm;
+        foreach (var cpu in mm.Cpus)
+        {
+            var tlbs = cpu.Tlb;
+            for (int i = 0; i < tlbs.Count; i++)
+            {
+                ref var t = ref tlbs[i];
+                if (t.FilledAt > tlb.FinishStartedAt) continue;
+                var now = mm.GetPte(t.Vpn);
+                if (now.Present && now.Id == t.PteId) continue;
+                // Whether the CPU cached the page writable or only read it is chance: a trailing note (FailureSignature).
+                return V(Invariants.StaleWritableTlb, step, who,
+                    $"{who}: tlb_finish_mmu() returned with another mmu_gather pending on the mm (mm_tlb_flush_nested()) but " +
+                    $"{sys.NameOf(cpu.ActorId)} still caches {t.Vpn:x} (pfn {t.Pfn}) from a PTE since changed; actors: {who}, {sys.NameOf(cpu.ActorId)} " +
+                    $"[{(t.Write ? "writable" : "read-only")}{(t.Dirty ? ", dirty" : "")}, PTE now {(now.Present ? "changed" : "none")}]");
             }
         }
         return null;
