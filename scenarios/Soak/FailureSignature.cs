@@ -84,7 +84,7 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
         // The other actors a violation names (the CPU whose TLB entry is stale) take part by what they hold, which the
         // detail says; what they were doing at that moment is noise: with it, one knob of mixed made 10 signatures.
         return _sb.Clear().Append(finding).Append(": ").Append(Blank(violation.Actor)).Append(" in ").Append(Stack(_deepest))
-            .Append(": ").Append(detail).ToString();
+            .Append(": ").Append(detail).Append(Causes(violation, trace)).ToString();
     }
 
     public SignatureValue Of(RunResult result, Trace trace) => new(Compute(result, trace), Describe(result, trace));

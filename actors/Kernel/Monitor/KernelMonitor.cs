@@ -166,7 +166,7 @@ public sealed class KernelMonitor : ISafetyMonitor
             case EventKind.Warn:
                 return V(Invariants.KernelWarn, step, who, $"{who}: {e.Detail}{(e.Frame is null ? "" : $" (frame {e.Frame})")}");
             case EventKind.Livelock:
-                return V(Invariants.Livelock, step, who, $"{who}: {e.Detail}");
+                return V(Invariants.Livelock, step, who, $"{who}: {e.Detail}") with { Causes = LivelockCauses(sys, in e) };
         }
         return null;
     }
@@ -244,14 +244,15 @@ public sealed class KernelMonitor : ISafetyMonitor
             for (int i = 0; i < tlbs.Count; i++)
             {
                 ref var t = ref tlbs[i];
-                if (t.FilledAt > tlb.FinishStartedAt) continue;
+                // A writable entry (the invariant's name; a read-only one is left to the access oracles).
+                if (!t.Write || t.FilledAt > tlb.FinishStartedAt) continue;
                 var now = mm.GetPte(t.Vpn);
                 if (now.Present && now.Id == t.PteId) continue;
-                // Whether the CPU cached the page writable or only read it is chance: a trailing note (FailureSignature).
+                // Whether the CPU had dirtied it, and whether the PTE is gone or write-protected, is chance: a trailing note (FailureSignature).
                 return V(Invariants.StaleWritableTlb, step, who,
                     $"{who}: tlb_finish_mmu() returned with another mmu_gather pending on the mm (mm_tlb_flush_nested()) but " +
-                    $"{sys.NameOf(cpu.ActorId)} still caches {t.Vpn:x} (pfn {t.Pfn}) from a PTE since changed; actors: {who}, {sys.NameOf(cpu.ActorId)} " +
-                    $"[{(t.Write ? "writable" : "read-only")}{(t.Dirty ? ", dirty" : "")}, PTE now {(now.Present ? "changed" : "none")}]");
+                    $"{sys.NameOf(cpu.ActorId)} can still write {t.Vpn:x} (pfn {t.Pfn}) through a TLB entry cached before it from a PTE since changed; " +
+                    $"actors: {who}, {sys.NameOf(cpu.ActorId)} [{(t.Dirty ? "dirty" : "clean")}, PTE now {(now.Present ? "changed" : "none")}]");
             }
         }
         return null;
@@ -350,6 +351,27 @@ public sealed class KernelMonitor : ISafetyMonitor
         }
         causes.Add(new("then made the PTE the store went through writable", fault, store.At.Step - 1));
         return causes;
+    }
+
+    /// <summary>
+    /// Why a store keeps faulting: its PTE keeps being cleaned between the fault making it writable and the store's retry.
+    /// The cause names where the faulting CPU was at the last clean of the page (mkwrite-unlock-before-dirty: in the fault,
+    /// after -&gt;page_mkwrite, holding no page lock, so the writeback its own mkwrite queued write-protects the PTE every
+    /// round). Which cleaner (the fs writeback or fb_deferred_io_work) is left out: that is the VMA the swarm drew.
+    /// </summary>
+    private IReadOnlyList<ViolationCause> LivelockCauses(ActorSystem sys, in KernelEvent e)
+    {
+        foreach (var mm in _k.Mms)
+            foreach (var cpu in mm.Cpus)
+            {
+                if (cpu.ActorId != e.Actor) continue;
+                var pte = mm.GetPte(e.Vpn);
+                if (!pte.Present || pte.Pfn >= _historyUsed) return [];
+                var clean = _history[pte.Pfn].LastClean;
+                if (!clean.At.Any) return [];
+                return [new ViolationCause("was, as the page was last cleaned,", sys.NameOf(e.Actor), clean.At.Step - 1)];
+            }
+        return [];
     }
 
     private static bool AnyDirtyPte(KernelState k, Frame page)
