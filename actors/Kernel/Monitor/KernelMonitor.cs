@@ -244,15 +244,15 @@ public sealed class KernelMonitor : ISafetyMonitor
             for (int i = 0; i < tlbs.Count; i++)
             {
                 ref var t = ref tlbs[i];
-                // A writable entry (the invariant's name; a read-only one is left to the access oracles).
-                if (!t.Write || t.FilledAt > tlb.FinishStartedAt) continue;
+                if (t.FilledAt > tlb.FinishStartedAt) continue;
                 var now = mm.GetPte(t.Vpn);
                 if (now.Present && now.Id == t.PteId) continue;
-                // Whether the CPU had dirtied it, and whether the PTE is gone or write-protected, is chance: a trailing note (FailureSignature).
-                return V(Invariants.StaleWritableTlb, step, who,
+                // Read-only or writable, dirty or clean, PTE gone or write-protected: what the CPU happened to cache and which
+                // gather changed the PTE is chance, so it goes in a trailing note (FailureSignature leaves it out).
+                return V(Invariants.StaleTlb, step, who,
                     $"{who}: tlb_finish_mmu() returned with another mmu_gather pending on the mm (mm_tlb_flush_nested()) but " +
-                    $"{sys.NameOf(cpu.ActorId)} can still write {t.Vpn:x} (pfn {t.Pfn}) through a TLB entry cached before it from a PTE since changed; " +
-                    $"actors: {who}, {sys.NameOf(cpu.ActorId)} [{(t.Dirty ? "dirty" : "clean")}, PTE now {(now.Present ? "changed" : "none")}]");
+                    $"{sys.NameOf(cpu.ActorId)} still caches {t.Vpn:x} (pfn {t.Pfn}) from before it, from a PTE since changed; " +
+                    $"actors: {who}, {sys.NameOf(cpu.ActorId)} [{(t.Write ? "writable" : "read-only")}{(t.Dirty ? ", dirty" : "")}, PTE now {(now.Present ? "changed" : "none")}]");
             }
         }
         return null;
