@@ -83,7 +83,11 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
         }
         // The other actors a violation names (the CPU whose TLB entry is stale) take part by what they hold, which the
         // detail says; what they were doing at that moment is noise: with it, one knob of mixed made 10 signatures.
-        return _sb.Clear().Append(finding).Append(": ").Append(Blank(violation.Actor)).Append(" in ").Append(Stack(_deepest))
+        // stale-tlb is tlb_finish_mmu()'s own promise (a nested finish flushes the whole mm), checked as it returns:
+        // which caller's gather finished second (madvise, munmap, mprotect, a driver fault's unmap_mapping_pages) is
+        // chance, the broken function is the same. Named by that function, not the caller's stack.
+        string place = finding == Kernel.Invariants.StaleTlb ? "tlb_finish_mmu" : Stack(_deepest);
+        return _sb.Clear().Append(finding).Append(": ").Append(Blank(violation.Actor)).Append(" in ").Append(place)
             .Append(": ").Append(detail).Append(Causes(violation, trace)).ToString();
     }
 
