@@ -60,6 +60,14 @@ public class SignatureDisjointTests
         // The missing pte_same() re-check shows where it is missing, not as the damage it goes on to do.
         if (byKnob.TryGetValue("fault-skip-pte-recheck", out var recheck))
             Assert.All(recheck, d => Assert.StartsWith("stale-orig-pte: ", d));
+        // The nested flush tlb_finish_mmu() skips shows at that finish, whichever caller's (madvise, munmap, mprotect, a
+        // driver's unmap_mapping_pages) finished second.
+        Assert.All(byKnob["madvise-flush-own-range-only"], d => Assert.StartsWith(
+            "stale-tlb: cpu# in tlb_finish_mmu: tlb_finish_mmu() returned with another mmu_gather pending", d));
+        // A fault without the VMA lock: a VMA munmap detached, or a writable PTE installed after mprotect cleared VM_WRITE.
+        Assert.All(byKnob["fault-ignore-vma-lock"], d => Assert.True(
+            d.StartsWith("use-after-free: cpu# in fault: the fault path used VMA # after munmap", StringComparison.Ordinal)
+            || d.Contains("whose vm_flags lack VM_WRITE", StringComparison.Ordinal), d));
     }
 
     [Fact]

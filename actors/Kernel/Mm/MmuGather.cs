@@ -11,6 +11,8 @@ public sealed class MmuGather
     public MmStruct Mm = null!;
     public int Start = int.MaxValue, End = int.MinValue;
     public bool FullMm;
+    /// <summary>KernelState.Clock as tlb_finish_mmu() began (for the nested-flush oracle: what was cached before it).</summary>
+    public long FinishStartedAt;
     public readonly List<Frame> Pages = new();
     public readonly List<Frame> DelayedRmaps = new();
 
@@ -99,12 +101,16 @@ public static class MmuGatherOps
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public static async ValueTask TlbFinishMmu(KernelActor cur, MmuGather tlb)
     {
-        if (tlb.Mm.TlbFlushPending > 1 && !cur.K.Knobs.MadviseFlushOwnRangeOnly)
+        bool nested = tlb.Mm.TlbFlushPending > 1; // mm_tlb_flush_nested()
+        tlb.FinishStartedAt = cur.K.Clock;
+        if (nested && !cur.K.Knobs.MadviseFlushOwnRangeOnly)
         {
             tlb.FullMm = true;
             tlb.ResetRange();
         }
         await TlbFlushMmu(cur, tlb).ConfigureAwait(false);
         tlb.Mm.TlbFlushPending--;
+        // The monitor checks what 99baac21e458 promises: nothing cached before a nested finish survives it.
+        if (nested) cur.K.Emit(new KernelEvent(EventKind.NestedGatherFinished, cur.ActorId, null, -1, tlb));
     }
 }

@@ -19,7 +19,9 @@ public static class Invariants
     public const string UnexpectedOutcome = "unexpected-outcome";
     /// <summary>A fault wrote a PTE that changed since it read vmf->orig_pte (no pte_same()/pte_none() back-off under the PTL).</summary>
     public const string StaleOrigPte = "stale-orig-pte";
+    /// <summary>tlb_finish_mmu() with mm_tlb_flush_nested() returned while a CPU still caches a translation (read-only or writable) from before it that no PTE backs.</summary>
+    public const string StaleTlb = "stale-tlb";
 
     public static readonly IReadOnlyList<string> All =
-        [UseAfterFree, LostWrite, WriteToReadonly, StaleWritableTlb, Refcount, KernelWarn, Deadlock, Livelock, UnexpectedSignal, OutsideVma, UnexpectedOutcome, StaleOrigPte];
+        [UseAfterFree, LostWrite, WriteToReadonly, StaleWritableTlb, Refcount, KernelWarn, Deadlock, Livelock, UnexpectedSignal, OutsideVma, UnexpectedOutcome, StaleOrigPte, StaleTlb];
 }

@@ -27,6 +27,8 @@ public enum EventKind : byte
     Mmapped,
     /// <summary>A fault is about to write the PTE at Vpn of the mm (Object) though it changed since the fault read it (Detail).</summary>
     OrigPteChanged,
+    /// <summary>tlb_finish_mmu() of the gather (Object: MmuGather) returned; it began with mm_tlb_flush_nested() true.</summary>
+    NestedGatherFinished,
 }
 
 /// <summary>One event; small and allocation-free except for the optional detail.</summary>

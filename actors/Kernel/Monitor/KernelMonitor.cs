@@ -126,6 +126,7 @@ public sealed class KernelMonitor : ISafetyMonitor
                 }
                 if (e.Frame!.Freed)
                     return V(Invariants.UseAfterFree, step, who, $"{who}: PTE at {e.Vpn:x} installed for freed frame {e.Frame}");
+                if (CheckWritableInstall(e) is { } ro) return V(Invariants.WriteToReadonly, step, who, $"{who}: {ro}");
                 if (_outside.CheckInstall(e) is { } stray) return V(Invariants.OutsideVma, step, who, $"{who}: {stray}");
                 return null;
             case EventKind.FrameFreed:
@@ -156,6 +157,8 @@ public sealed class KernelMonitor : ISafetyMonitor
             case EventKind.Mmapped:
                 _outside.Mapped((MmStruct)e.Object!, e.Vpn, e.Vpn + e.Code);
                 return null;
+            case EventKind.NestedGatherFinished:
+                return CheckNestedFinish(sys, step, who, (MmuGather)e.Object!);
             case EventKind.OrigPteChanged:
                 return V(Invariants.StaleOrigPte, step, who, $"{who}: {e.Detail}");
             case EventKind.Signal:
@@ -163,9 +166,27 @@ public sealed class KernelMonitor : ISafetyMonitor
             case EventKind.Warn:
                 return V(Invariants.KernelWarn, step, who, $"{who}: {e.Detail}{(e.Frame is null ? "" : $" (frame {e.Frame})")}");
             case EventKind.Livelock:
-                return V(Invariants.Livelock, step, who, $"{who}: {e.Detail}");
+                return V(Invariants.Livelock, step, who, $"{who}: {e.Detail}") with { Causes = LivelockCauses(sys, in e) };
         }
         return null;
+    }
+
+    /// <summary>
+    /// A PTE may be writable only in a VMA with VM_WRITE: maybe_mkwrite() and do_anonymous_page() make it writable only
+    /// then, and mprotect_fixup() clears VM_WRITE (under vma_start_write(), which waits for every fault's VMA read
+    /// lock) before change_protection() write-protects the PTEs it finds. A writable PTE installed in a VMA whose flags
+    /// lack VM_WRITE came from a fault that read the flags before they changed: checked where it is installed, the
+    /// cause, not at the store through it that follows (write-to-readonly either way: the PTE lets a store write
+    /// read-only memory). Reads state only.
+    /// </summary>
+    private static string? CheckWritableInstall(in KernelEvent e)
+    {
+        var mm = (MmStruct)e.Object!;
+        var pte = mm.GetPte(e.Vpn);
+        if (!pte.Present || !pte.Write || pte.Pfn != e.Frame!.Pfn) return null;
+        if (mm.FindVma(e.Vpn) is not { } vma || vma.IsWritable) return null;
+        return $"the PTE at {e.Vpn:x} was made writable in VMA {vma.Name}, whose vm_flags lack VM_WRITE (mprotect cleared it): " +
+               "the fault read the flags before they changed";
     }
 
     private static string How(in KernelEvent access) =>
@@ -200,6 +221,38 @@ public sealed class KernelMonitor : ISafetyMonitor
                     return V(Invariants.StaleWritableTlb, step, who,
                         $"{who}: {w.Walker}({w.Frame}) returned but {sys.NameOf(cpu.ActorId)} can still write it through a TLB entry for {t.Vpn:x}, a PTE {cleaned}; actors: {who}, {sys.NameOf(cpu.ActorId)}");
                 }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// tlb_finish_mmu() that finds another mmu_gather pending on the mm (mm_tlb_flush_nested()) flushes the whole mm
+    /// (99baac21e458, mm/mmu_gather.c): a parallel zap or mprotect may have changed PTEs this caller then saw already
+    /// none or changed and skipped, so their flush is pending only in the other gather, and this caller is about to
+    /// return to user space. So when it returns, no CPU of the mm may still cache a translation from before the finish
+    /// began that no PTE backs any more (present, the same PTE). Checked at the finish, the cause, before the store,
+    /// load or return it lets through; reads TLBs and PTEs only. Entries filled after the finish began are the other
+    /// gather's to flush.
+    /// </summary>
+    private static Violation? CheckNestedFinish(ActorSystem sys, int step, string who, MmuGather tlb)
+    {
+        var mm = tlb.Mm;
+        foreach (var cpu in mm.Cpus)
+        {
+            var tlbs = cpu.Tlb;
+            for (int i = 0; i < tlbs.Count; i++)
+            {
+                ref var t = ref tlbs[i];
+                if (t.FilledAt > tlb.FinishStartedAt) continue;
+                var now = mm.GetPte(t.Vpn);
+                if (now.Present && now.Id == t.PteId) continue;
+                // Read-only or writable, dirty or clean, PTE gone or write-protected: what the CPU happened to cache and which
+                // gather changed the PTE is chance, so it goes in a trailing note (FailureSignature leaves it out).
+                return V(Invariants.StaleTlb, step, who,
+                    $"{who}: tlb_finish_mmu() returned with another mmu_gather pending on the mm (mm_tlb_flush_nested()) but " +
+                    $"{sys.NameOf(cpu.ActorId)} still caches {t.Vpn:x} (pfn {t.Pfn}) from before it, from a PTE since changed; " +
+                    $"actors: {who}, {sys.NameOf(cpu.ActorId)} [{(t.Write ? "writable" : "read-only")}{(t.Dirty ? ", dirty" : "")}, PTE now {(now.Present ? "changed" : "none")}]");
             }
         }
         return null;
@@ -268,8 +321,10 @@ public sealed class KernelMonitor : ISafetyMonitor
                 if (dirty && page.FsPrivate) continue;
                 string why = dirty ? "the page is dirty but the filesystem dropped its page_mkwrite state, so it will not be written"
                                    : "the page is clean, so it will not be written";
+                // Why it will not be written goes in a trailing [...] note: whether a later fault re-dirtied the PTE after
+                // the clean is chance, the history (Causes) names the bug (FailureSignature leaves the note out).
                 return V(Invariants.LostWrite, step, "-",
-                    $"store {page.Content} to {page} was never written back (disk has {page.DiskContent}) and {why}") with { Causes = LostWriteCauses(system, page) };
+                    $"store {page.Content} to {page} was never written back (disk has {page.DiskContent}) [{why}]") with { Causes = LostWriteCauses(system, page) };
             }
         }
         return null;
@@ -296,6 +351,27 @@ public sealed class KernelMonitor : ISafetyMonitor
         }
         causes.Add(new("then made the PTE the store went through writable", fault, store.At.Step - 1));
         return causes;
+    }
+
+    /// <summary>
+    /// Why a store keeps faulting: its PTE keeps being cleaned between the fault making it writable and the store's retry.
+    /// The cause names where the faulting CPU was at the last clean of the page (mkwrite-unlock-before-dirty: in the fault,
+    /// after -&gt;page_mkwrite, holding no page lock, so the writeback its own mkwrite queued write-protects the PTE every
+    /// round). Which cleaner (the fs writeback or fb_deferred_io_work) is left out: that is the VMA the swarm drew.
+    /// </summary>
+    private IReadOnlyList<ViolationCause> LivelockCauses(ActorSystem sys, in KernelEvent e)
+    {
+        foreach (var mm in _k.Mms)
+            foreach (var cpu in mm.Cpus)
+            {
+                if (cpu.ActorId != e.Actor) continue;
+                var pte = mm.GetPte(e.Vpn);
+                if (!pte.Present || pte.Pfn >= _historyUsed) return [];
+                var clean = _history[pte.Pfn].LastClean;
+                if (!clean.At.Any) return [];
+                return [new ViolationCause("was, as the page was last cleaned,", sys.NameOf(e.Actor), clean.At.Step - 1)];
+            }
+        return [];
     }
 
     private static bool AnyDirtyPte(KernelState k, Frame page)
