@@ -72,21 +72,16 @@ public sealed class FailureSignature(int depth = FailureSignature.DefaultDepth)
         int step = violation.Step;
         int actor = IdOf(trace, violation.Actor);
         Replay(trace, step, actor);
-        // A bad access (a store to read-only memory, an access outside every VMA or to a freed frame) is the user
-        // program's: name where the actor was when it made it, at the end of the step, not the fault whose span the same
-        // step closed first (a retried access runs in the step its fault ends, or in a later one, by chance).
         string detail = BlankDetail(violation.Detail, violation.Actor);
-        if (detail.StartsWith("a store at ", StringComparison.Ordinal) || detail.StartsWith("an access at ", StringComparison.Ordinal))
+        // Where the check that raised it places it (ViolationPlace): by default the deepest stack of the step.
+        if (violation.Place.Kind == ViolationPlaceKind.EndOfStep)
         {
             _deepest.Clear();
             if (actor >= 0) _deepest.AddRange(_stacks[actor]);
         }
+        string place = violation.Place.Kind == ViolationPlaceKind.Function ? violation.Place.Function! : Stack(_deepest);
         // The other actors a violation names (the CPU whose TLB entry is stale) take part by what they hold, which the
         // detail says; what they were doing at that moment is noise: with it, one knob of mixed made 10 signatures.
-        // stale-tlb is tlb_finish_mmu()'s own promise (a nested finish flushes the whole mm), checked as it returns:
-        // which caller's gather finished second (madvise, munmap, mprotect, a driver fault's unmap_mapping_pages) is
-        // chance, the broken function is the same. Named by that function, not the caller's stack.
-        string place = finding == Kernel.Invariants.StaleTlb ? "tlb_finish_mmu" : Stack(_deepest);
         return _sb.Clear().Append(finding).Append(": ").Append(Blank(violation.Actor)).Append(" in ").Append(place)
             .Append(": ").Append(detail).Append(Causes(violation, trace)).ToString();
     }

@@ -90,34 +90,8 @@ public sealed class KernelMonitor : ISafetyMonitor
         switch (e.Kind)
         {
             case EventKind.Access:
-            {
-                var f = e.Frame!;
-                if (e.Flag)
-                {
-                    ref var h = ref History(f.Pfn); // the PTE this store went through: the last one made writable
-                    h.AtLastStore = h.Writable;
-                }
-                // The access kind and path go in a trailing [...] note: one bug is reached by loads and stores, through
-                // a walk or a TLB entry, by chance (FailureSignature leaves the note out). Built only on a violation.
-                if (f.Freed)
-                    return V(Invariants.UseAfterFree, step, who, $"{who}: an access at {e.Vpn:x} reached freed frame {f} {How(e)}");
-                if (_outside.CheckAccess(e) is { } outside) return V(Invariants.OutsideVma, step, who, $"{who}: an access at {e.Vpn:x} {outside} {How(e)}");
-                if (!e.Flag) return null;
-                if (f.Kind == FrameKind.Zero)
-                    return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote the shared zero page {How(e)}");
-                if (f.UserReadOnly) // judged at the store: a later kernel record would overwrite the evidence
-                    return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f}, a perf data page user space may only read (perf_mmap_pfn_mkwrite/perf_mmap_fault must give SIGBUS) {How(e)}");
-                var vma = ((MmStruct)e.Object!).FindVma(e.Vpn);
-                if (vma is not null && !vma.IsWritable && vma.ReadOnlyCommitted)
-                {
-                    // Which PTE let it through names the bug: a writable one in a read-only VMA (a fault that made it from
-                    // flags it read before mprotect), or a read-only one whose old writable TLB entry no flush removed.
-                    var pte = ((MmStruct)e.Object!).GetPte(e.Vpn);
-                    string by = pte.Present && pte.Write && pte.Pfn == f.Pfn ? "through a writable PTE" : "though its PTE is read-only (a stale TLB entry)";
-                    return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f} in {vma.Name}, read-only since mprotect returned, {by} {How(e)}");
-                }
-                return null;
-            }
+                // A bad access is the user program's: its signature names where the program was at the end of the step.
+                return CheckAccess(step, who, in e) is { } bad ? bad with { Place = ViolationPlace.EndOfStep } : null;
             case EventKind.PteInstalled:
                 if (((MmStruct)e.Object!).GetPte(e.Vpn) is { Present: true, Write: true } now && now.Pfn == e.Frame!.Pfn)
                 {
@@ -189,6 +163,37 @@ public sealed class KernelMonitor : ISafetyMonitor
                "the fault read the flags before they changed";
     }
 
+    /// <summary>A load or store the program made: not to a freed frame, outside every VMA, or a store to read-only memory.</summary>
+    private Violation? CheckAccess(int step, string who, in KernelEvent e)
+    {
+        var f = e.Frame!;
+        if (e.Flag)
+        {
+            ref var h = ref History(f.Pfn); // the PTE this store went through: the last one made writable
+            h.AtLastStore = h.Writable;
+        }
+        // The access kind and path go in a trailing [...] note: one bug is reached by loads and stores, through
+        // a walk or a TLB entry, by chance (FailureSignature leaves the note out). Built only on a violation.
+        if (f.Freed)
+            return V(Invariants.UseAfterFree, step, who, $"{who}: an access at {e.Vpn:x} reached freed frame {f} {How(e)}");
+        if (_outside.CheckAccess(e) is { } outside) return V(Invariants.OutsideVma, step, who, $"{who}: an access at {e.Vpn:x} {outside} {How(e)}");
+        if (!e.Flag) return null;
+        if (f.Kind == FrameKind.Zero)
+            return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote the shared zero page {How(e)}");
+        if (f.UserReadOnly) // judged at the store: a later kernel record would overwrite the evidence
+            return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f}, a perf data page user space may only read (perf_mmap_pfn_mkwrite/perf_mmap_fault must give SIGBUS) {How(e)}");
+        var vma = ((MmStruct)e.Object!).FindVma(e.Vpn);
+        if (vma is not null && !vma.IsWritable && vma.ReadOnlyCommitted)
+        {
+            // Which PTE let it through names the bug: a writable one in a read-only VMA (a fault that made it from
+            // flags it read before mprotect), or a read-only one whose old writable TLB entry no flush removed.
+            var pte = ((MmStruct)e.Object!).GetPte(e.Vpn);
+            string by = pte.Present && pte.Write && pte.Pfn == f.Pfn ? "through a writable PTE" : "though its PTE is read-only (a stale TLB entry)";
+            return V(Invariants.WriteToReadonly, step, who, $"{who}: a store at {e.Vpn:x} wrote {f} in {vma.Name}, read-only since mprotect returned, {by} {How(e)}");
+        }
+        return null;
+    }
+
     private static string How(in KernelEvent access) =>
         $"[{(access.Flag ? "store" : "load")} through {(access.Detail is null ? "a page walk" : "a TLB entry")}]";
 
@@ -249,10 +254,11 @@ public sealed class KernelMonitor : ISafetyMonitor
                 if (now.Present && now.Id == t.PteId) continue;
                 // Read-only or writable, dirty or clean, PTE gone or write-protected: what the CPU happened to cache and which
                 // gather changed the PTE is chance, so it goes in a trailing note (FailureSignature leaves it out).
+                // Named by tlb_finish_mmu(), whose promise it is: which caller's gather finished second is chance.
                 return V(Invariants.StaleTlb, step, who,
                     $"{who}: tlb_finish_mmu() returned with another mmu_gather pending on the mm (mm_tlb_flush_nested()) but " +
                     $"{sys.NameOf(cpu.ActorId)} still caches {t.Vpn:x} (pfn {t.Pfn}) from before it, from a PTE since changed; " +
-                    $"actors: {who}, {sys.NameOf(cpu.ActorId)} [{(t.Write ? "writable" : "read-only")}{(t.Dirty ? ", dirty" : "")}, PTE now {(now.Present ? "changed" : "none")}]");
+                    $"actors: {who}, {sys.NameOf(cpu.ActorId)} [{(t.Write ? "writable" : "read-only")}{(t.Dirty ? ", dirty" : "")}, PTE now {(now.Present ? "changed" : "none")}]") with { Place = ViolationPlace.In("tlb_finish_mmu") };
             }
         }
         return null;

@@ -72,7 +72,7 @@ public sealed class OutsideVmaChecker
             if (mm.FindVma(vpn) is not null) continue;
             // An mmap stored a VMA here after this call began (and another munmap may be removing it): the page
             // is no longer this call's to have left unmapped.
-            if (mapped is not null && mapped[vpn] >= z.StartedAt) continue;
+            if (mapped[vpn] >= z.StartedAt) continue;
             if (munmap) gone[vpn] = _any = true;
             else if (!gone[vpn]) continue;
             var pte = mm.GetPte(vpn);
