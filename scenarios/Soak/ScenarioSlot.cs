@@ -24,4 +24,11 @@ internal sealed class ScenarioSlot
     public StrategySpec[] Specs { get; }
     public string[] SpecTexts { get; }
     public ISchedulingStrategy[] Strategies { get; }
+
+    /// <summary>
+    /// Whether the next chunk records every run's trace instead of running untraced and re-running only the failing
+    /// seeds traced: chosen when a quarter or more of the last chunk's runs failed, where re-runs would cost more
+    /// than tracing. Speed only: a run is the same run traced or not.
+    /// </summary>
+    public bool TraceEveryRun { get; set; }
 }

@@ -40,6 +40,9 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
         return slot;
     }
 
+    /// <summary>Whether this worker's next chunk of <paramref name="scenario"/> records every run (see <see cref="ScenarioSlot.TraceEveryRun"/>).</summary>
+    internal bool TracesEveryRun(string scenario) => Slot(scenario).TraceEveryRun;
+
     /// <summary>
     /// Runs the first <paramref name="seeds"/> seeds of <paramref name="chunk"/>; a seed in <paramref name="skip"/> (it
     /// crashed a worker twice) is counted as an internal error without running. The chunk is complete only when all
@@ -49,6 +52,27 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
     public ChunkRun RunChunk(string scenario, long chunk, int seeds, IReadOnlySet<ulong>? skip = null)
     {
         var slot = Slot(scenario);
+        var system = slot.Model.System;
+        // Signatures read a failing run's trace, but recording every run costs a passing one a third of its speed
+        // (the model formats its span details only when recording): runs go untraced and a failing seed is run again
+        // traced, the same run by determinism. A model built without recording (the source's choice) stays so.
+        bool recorded = system.RecordTrace;
+        if (recorded) system.RecordTrace = slot.TraceEveryRun;
+        int failing = 0, ran = 0;
+        try
+        {
+            return RunSeeds(slot, scenario, chunk, seeds, skip, ref failing, ref ran);
+        }
+        finally
+        {
+            system.Observer = null; // minimization and trace re-runs need no step log
+            system.RecordTrace = recorded;
+            slot.TraceEveryRun = recorded && ran > 0 && failing * 4 >= ran;
+        }
+    }
+
+    private ChunkRun RunSeeds(ScenarioSlot slot, string scenario, long chunk, int seeds, IReadOnlySet<ulong>? skip, ref int failing, ref int ran)
+    {
         var portfolio = options.Portfolio;
         ulong first = space.FirstSeed(chunk);
         _tally.Clear();
@@ -57,9 +81,11 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
         var classes = new HashSet<ulong>();
         slot.Model.System.Observer = coverage?.Log;
         bool complete = seeds == options.ChunkSize;
+        bool untraced = !slot.Model.System.RecordTrace;
         for (int i = 0; i < seeds; i++)
         {
             if (host.StopRequested) { complete = false; break; }
+            if (untraced) slot.Model.System.RecordTrace = false; // after a traced re-run
             ulong seed = first + (ulong)i;
             int p = portfolio.IndexFor(seed);
             _tally.Schedules++;
@@ -74,17 +100,23 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
             try
             {
                 r = Explorer.RunOne(slot.Model, slot.Strategies[p], seed);
+                ran++;
+                if (coverage is not null)
+                {
+                    coverage.AfterRun();
+                    classes.Add(coverage.LastClass);
+                }
+                if (r.IsBug)
+                {
+                    failing++;
+                    if (untraced) r = RunAgainTraced(slot, p, seed, r);
+                }
             }
             catch (Exception e)
             {
                 // PrepareRun threw (ActorSystem.Run turns a throw inside the run into InternalError itself): the
                 // model may be left half set up, so the worker is restarted with fresh models and the seed tried once more.
                 throw new SeedCrashException(scenario, chunk, seed, slot.SpecTexts[p], source.Recipe(scenario, seed, slot.Specs[p]).ToText(), e);
-            }
-            if (coverage is not null)
-            {
-                coverage.AfterRun();
-                classes.Add(coverage.LastClass);
             }
             _tally.Steps += r.Steps;
             Volatile.Write(ref _steps, _steps + r.Steps);
@@ -104,11 +136,36 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
                 host.Discovered(new FailureFound(scenario, signature, invariant, seed, slot.SpecTexts[p], r.Steps,
                     r.ToString(), _signature.Describe(r, trace), source.Recipe(scenario, seed, slot.Specs[p]).ToText()));
         }
-        slot.Model.System.Observer = null; // minimization and trace re-runs need no step log
         if (!complete) return new ChunkRun(null, _tally.Schedules, _tally.Steps);
         var record = new ChunkCompleted(scenario, chunk, options.Shard.GlobalChunk(chunk), first,
             _tally.Schedules, _tally.Steps, _tally.InternalErrors, _tally.Failures());
         return new ChunkRun(record, _tally.Schedules, _tally.Steps, coverage is null ? null : new ChunkCoverage(classes, coverage.OrderedPairs.ToList()));
+    }
+
+    /// <summary>
+    /// Runs a failing seed again with the trace recorded, for its signature (recording stays on until the next seed:
+    /// the trace reads nothing while off); the coverage tracker, which saw the first run, sees nothing. A re-run that is
+    /// not the same run (outcome, steps, fingerprint) is an internal error: the model would depend on being traced.
+    /// </summary>
+    private RunResult RunAgainTraced(ScenarioSlot slot, int p, ulong seed, RunResult untraced)
+    {
+        var system = slot.Model.System;
+        var observer = system.Observer;
+        system.Observer = null;
+        system.RecordTrace = true;
+        RunResult traced;
+        try
+        {
+            traced = Explorer.RunOne(slot.Model, slot.Strategies[p], seed);
+        }
+        finally
+        {
+            system.Observer = observer;
+        }
+        if (traced.Outcome == untraced.Outcome && traced.Steps == untraced.Steps && traced.Fingerprint == untraced.Fingerprint)
+            return traced;
+        return new RunResult(Outcome.InternalError, seed, untraced.Strategy, untraced.Steps, untraced.Fingerprint, null, null,
+            $"the seed's traced re-run is not the same run (untraced: {untraced}; traced: {traced}): the model depends on being traced");
     }
 
     /// <summary>Shrinks the first failing run of a new signature; null (with a warning) when minimization fails.</summary>

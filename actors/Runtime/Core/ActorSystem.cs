@@ -36,6 +36,20 @@ public sealed class ActorSystem
 
     public Trace Trace { get; }
 
+    /// <summary>
+    /// Whether runs record their steps and the model's marks (spans, events) into <see cref="Trace"/>; off, a run
+    /// is only counted and fingerprinted, and the same run otherwise. Set between runs.
+    /// </summary>
+    public bool RecordTrace
+    {
+        get => Trace.Recording;
+        set
+        {
+            if (IsRunning) throw new InvalidOperationException("trace recording is switched between runs");
+            Trace.Recording = value;
+        }
+    }
+
     /// <summary>Sees every step and what it touched (exploration, coverage); null: nothing is recorded.</summary>
     public IStepObserver? Observer { get; set; }
 
