@@ -10,7 +10,7 @@ public static class KernelScenarioSource
 {
     public static IScenarioSource Create(RunSettings settings) => new DelegateScenarioSource(
         ScenarioCatalog.Names,
-        name => ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(name), settings, recordTrace: true), // signatures read the trace
+        name => ScenarioRunner.BuildModel(ScenarioCatalog.LoadBuiltin(name), settings, recordTrace: true), // signatures read a failing run's trace (SoakWorker re-runs it traced)
         (name, seed, strategy) =>
         {
             var spec = ScenarioCatalog.LoadBuiltin(name);
