@@ -8,15 +8,18 @@ internal sealed class ChunkTally
     public long Schedules;
     public long Steps;
     public long InternalErrors;
+    /// <summary>Runs that found a bug (every signature's count, summed).</summary>
+    public long FailingRuns;
 
     public void Clear()
     {
         _bySignature.Clear();
-        Schedules = Steps = InternalErrors = 0;
+        Schedules = Steps = InternalErrors = FailingRuns = 0;
     }
 
     public void AddFailure(string signature, string invariant, ulong seed, int steps, string strategy)
     {
+        FailingRuns++;
         if (!_bySignature.TryGetValue(signature, out var e))
         {
             _bySignature[signature] = new Entry(invariant, 1, seed, strategy, seed, steps, strategy);

@@ -58,20 +58,19 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
         // traced, the same run by determinism. A model built without recording (the source's choice) stays so.
         bool recorded = system.RecordTrace;
         if (recorded) system.RecordTrace = slot.TraceEveryRun;
-        int failing = 0, ran = 0;
         try
         {
-            return RunSeeds(slot, scenario, chunk, seeds, skip, ref failing, ref ran);
+            return RunSeeds(slot, scenario, chunk, seeds, skip);
         }
         finally
         {
             system.Observer = null; // minimization and trace re-runs need no step log
             system.RecordTrace = recorded;
-            slot.TraceEveryRun = recorded && ran > 0 && failing * 4 >= ran;
+            slot.TraceEveryRun = recorded && _tally.Schedules > 0 && _tally.FailingRuns * 4 >= _tally.Schedules;
         }
     }
 
-    private ChunkRun RunSeeds(ScenarioSlot slot, string scenario, long chunk, int seeds, IReadOnlySet<ulong>? skip, ref int failing, ref int ran)
+    private ChunkRun RunSeeds(ScenarioSlot slot, string scenario, long chunk, int seeds, IReadOnlySet<ulong>? skip)
     {
         var portfolio = options.Portfolio;
         ulong first = space.FirstSeed(chunk);
@@ -100,17 +99,12 @@ public sealed class SoakWorker(SoakOptions options, SeedSpace space, IScenarioSo
             try
             {
                 r = Explorer.RunOne(slot.Model, slot.Strategies[p], seed);
-                ran++;
                 if (coverage is not null)
                 {
                     coverage.AfterRun();
                     classes.Add(coverage.LastClass);
                 }
-                if (r.IsBug)
-                {
-                    failing++;
-                    if (untraced) r = RunAgainTraced(slot, p, seed, r);
-                }
+                if (r.IsBug && untraced) r = RunAgainTraced(slot, p, seed, r);
             }
             catch (Exception e)
             {
